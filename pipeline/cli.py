@@ -23,10 +23,10 @@ def _pipeline_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-model", action="store_true", help="entities from gazetteers and rules only")
 
 
-def _load(args):
+def _load(args, stages=None):
     from . import load
 
-    return load(gazetteers=args.gazetteer, patterns=args.patterns, use_model=not args.no_model)
+    return load(stages=stages, gazetteers=args.gazetteer, patterns=args.patterns, use_model=not args.no_model)
 
 
 def _console():
@@ -54,8 +54,8 @@ def cmd_run(args) -> int:
     finally:
         if progress_bar:
             progress_bar.stop()
-    for error in result.errors:
-        console.print(f"[red]error[/red]: {error}", highlight=False)
+    for error in result.errors:  # plain print: one line each, never wrapped
+        print(f"error: {error}", file=sys.stderr)
     if result.rows["documents"]:
         write_tables(result.frames, args.output, formats=args.format)
     summary = result.summary()
@@ -95,7 +95,9 @@ def cmd_eval(args) -> int:
 def cmd_eval_ner(args) -> int:
     from . import evaluate
 
-    result = evaluate.evaluate_ner_jsonl(args.file, _load(args), label_map=args.label_map, limit=args.limit)
+    # Sentence-level NER needs only the stages up to entities.
+    nlp = _load(args, stages=["sentences", "entities"])
+    result = evaluate.evaluate_ner_jsonl(args.file, nlp, label_map=args.label_map, limit=args.limit)
     print(json.dumps(result, ensure_ascii=False, indent=1))
     return 0
 

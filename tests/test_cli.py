@@ -1,0 +1,120 @@
+"""The CLI run end to end, checked through the artefacts it writes (read back with the library)."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import runner
+from pipeline.cli import main
+from pipeline.tables import SCHEMAS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def zhpipe(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], capture_output=True, text=True,
+                          input=stdin, cwd=ROOT, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def mixed_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("in")
+    shutil.copy(ROOT / "corpus" / "csto-overview.txt", folder / "good.txt")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "simplified.txt").write_text("2006年，哈萨克斯坦在阿斯塔纳加入上海合作组织。", encoding="utf-8")
+    (folder / "big5.txt").write_bytes("集體安全條約組織".encode("big5"))
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def run_result(mixed_folder, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    return zhpipe("run", mixed_folder, "-o", out), out
+
+
+def test_bad_files_are_reported_and_the_rest_written(run_result):
+    proc, out = run_result
+    assert proc.returncode == 1
+    assert "big5.txt: is not valid utf-8" in proc.stderr and "--encoding" in proc.stderr
+    assert "empty.txt: is empty" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    tables = runner.read_tables(out)
+    assert sorted(tables["documents"].doc_id) == ["good", "simplified"]
+    assert set(tables["entities"].doc_id) == {"good", "simplified"}
+
+
+def test_every_table_has_its_schema_and_true_offsets(run_result, mixed_folder):
+    _, out = run_result
+    tables = runner.read_tables(out)
+    assert set(tables) == set(SCHEMAS)
+    texts = {"good": (mixed_folder / "good.txt").read_text(encoding="utf-8"),
+             "simplified": (mixed_folder / "sub" / "simplified.txt").read_text(encoding="utf-8")}
+    for name in ("sentences", "tokens", "entities", "dates", "numbers"):
+        frame = tables[name]
+        assert list(frame.columns) == [c for c, _ in SCHEMAS[name]]
+        for row in frame.itertuples():
+            assert texts[row.doc_id][row.start:row.end] == row.text
+    csv = pd.read_csv(out / "entities.csv")
+    assert len(csv) == len(tables["entities"])
+    assert not list(out.glob(".*.tmp")), "temporary files left behind"
+
+
+def test_entity_ids_are_unique_per_document(run_result):
+    _, out = run_result
+    entities = runner.read_tables(out)["entities"]
+    assert not entities.duplicated(["doc_id", "id"]).any()
+
+
+def test_encoding_option_reads_big5(mixed_folder, tmp_path):
+    proc = zhpipe("run", mixed_folder / "big5.txt", "--encoding", "big5", "-o", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    entities = runner.read_tables(tmp_path)["entities"]
+    assert list(entities.text) == ["集體安全條約組織"]
+
+
+def test_stdin(tmp_path):
+    proc = zhpipe("run", "-", "-o", tmp_path, stdin="北約秘書長訪問莫斯科。")
+    assert proc.returncode == 0, proc.stderr
+    entities = runner.read_tables(tmp_path)["entities"]
+    assert set(entities.text) >= {"北約", "莫斯科"}
+
+
+def test_missing_path_is_one_line_error(tmp_path):
+    proc = zhpipe("run", tmp_path / "nope.txt", "-o", tmp_path / "o")
+    assert proc.returncode == 1
+    assert "nope.txt: no such file" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_bad_gazetteer_is_a_usage_error(tmp_path):
+    bad = tmp_path / "g.csv"
+    bad.write_text("name,label\nX,NOPE\n", encoding="utf-8")
+    assert main(["run", "--gazetteer", str(bad), str(ROOT / "corpus" / "csto-overview.txt"), "-o", str(tmp_path)]) == 2
+
+
+def test_failed_write_leaves_previous_table_intact(tmp_path):
+    frames = runner.process(["北約秘書長訪問莫斯科。"]).frames
+    runner.write_tables(frames, tmp_path, formats=["csv"])
+    before = (tmp_path / "entities.csv").read_text(encoding="utf-8")
+
+    class Boom(Exception):
+        pass
+
+    def explode(tmp):
+        Path(tmp).write_text("partial", encoding="utf-8")
+        raise Boom
+
+    with pytest.raises(Boom):
+        runner._atomic_write(tmp_path / "entities.csv", explode)
+    assert (tmp_path / "entities.csv").read_text(encoding="utf-8") == before
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_extract_api_returns_dataframes():
+    import pipeline
+
+    tables = pipeline.extract(["北約與歐盟在布魯塞爾會談。"])
+    assert set(tables["entities"].canonical) >= {"北大西洋公约组织", "欧洲联盟", "布鲁塞尔"}

@@ -1,0 +1,136 @@
+import json
+
+import pytest
+
+import pipeline
+
+
+def ents(doc):
+    return [(m.text, m.label) for m in doc._.entities]
+
+
+def find(doc, text, label=None):
+    hits = [m for m in doc._.entities if m.text == text and (label is None or m.label == label)]
+    assert hits, f"{text} ({label}) not among {ents(doc)}"
+    return hits[0]
+
+
+# --- the user's sample document -----------------------------------------------------------------
+
+def test_sample_organisation_with_canonical(sample_doc):
+    m = find(sample_doc, "集安組織", "ORG")
+    assert m.canonical == "集体安全条约组织"
+
+
+def test_sample_five_abbreviations_in_an_enumeration(sample_doc):
+    text = sample_doc.text
+    start = text.index("吉、塔、烏、土、哈簽署了")
+    found = [m for m in sample_doc._.entities if start <= m.start < start + 9]
+    assert [(m.text, m.label, m.kb_id) for m in found] == [
+        ("吉", "GPE", "KG"), ("塔", "GPE", "TJ"), ("烏", "GPE", "UZ"), ("土", "GPE", "TM"), ("哈", "GPE", "KZ")]
+
+
+@pytest.mark.parametrize("name,label", [("賽米巴拉金斯克市", "GPE"), ("杜尚別", "GPE"), ("博爾久扎", "PERSON"),
+                                        ("西蒙斯", "PERSON"), ("軍事-裝備合作的基本原則協定", "LAW"), ("通道", "EVENT")])
+def test_sample_names(sample_doc, name, label):
+    find(sample_doc, name, label)
+
+
+def test_sample_model_errors_are_corrected(sample_doc):
+    texts = [m.text for m in sample_doc._.entities]
+    assert "集安" not in texts and "杜尚" not in texts and "伊斯坦堡北約" not in texts
+
+
+def test_sample_codename_span_excludes_quotes(sample_doc):
+    text = sample_doc.text
+    m = find(sample_doc, "通道", "EVENT")
+    assert text[m.start - 1] == "“" and text[m.end] == "”"
+
+
+# --- sentences of our own, both scripts ---------------------------------------------------------
+
+PAIRS = [
+    ("2001年，中國、俄羅斯和哈薩克在上海簽署了《打擊恐怖主義公約》。",
+     "2001年，中国、俄罗斯和哈萨克斯坦在上海签署了《打击恐怖主义公约》。"),
+    ("北約與歐盟在布魯塞爾舉行會談，獨立國協秘書處派員出席。",
+     "北约与欧盟在布鲁塞尔举行会谈，独立国家联合体秘书处派员出席。"),
+    ("美法等國反對該計畫，中俄兩國則表示支持。", "美法等国反对该计划，中俄两国则表示支持。"),
+]
+
+
+@pytest.mark.parametrize("traditional,simplified", PAIRS)
+def test_both_scripts_give_the_same_entities(run, traditional, simplified):
+    a, b = run(traditional), run(simplified)
+    key = lambda doc: [(m.label, m.canonical) for m in doc._.entities]
+    assert key(a) == key(b)
+    assert key(a), "no entities found"
+
+
+def test_country_names_from_cldr_in_both_scripts(run):
+    doc = run("紐西蘭、寮國與新加坡的代表抵達。")
+    assert [(m.label, m.canonical, m.kb_id) for m in doc._.entities] == [
+        ("GPE", "新西兰", "NZ"), ("GPE", "老挝", "LA"), ("GPE", "新加坡", "SG")]
+
+
+def test_compound_and_dash_abbreviations(run):
+    doc = run("俄白兩國與俄—亞美尼亞方向的合作")
+    assert [(m.text, m.canonical) for m in doc._.entities][:4] == [
+        ("俄", "俄罗斯"), ("白", "白俄罗斯"), ("俄", "俄罗斯"), ("亞美尼亞", "亚美尼亚")]
+
+
+def test_abbreviation_chars_inside_ordinary_words_are_not_countries(run):
+    doc = run("中午大家在法院門口見面，美好的一天。")
+    assert not [m for m in doc._.entities if m.label == "GPE"]
+
+
+def test_titles_are_law_or_work_of_art(run):
+    doc = run("兩國簽署了《全面戰略夥伴關係聯合聲明》，並出版《紅樓夢》新譯本。")
+    assert find(doc, "全面戰略夥伴關係聯合聲明").label == "LAW"
+    assert find(doc, "紅樓夢").label == "WORK_OF_ART"
+
+
+def test_bare_treaty_names(run):
+    doc = run("各國在日內瓦簽訂的禁止化學武器公約於1997年生效。")
+    assert find(doc, "禁止化學武器公約").label == "LAW"
+    doc = run("雙方簽署了合作備忘錄。")
+    assert not [m for m in doc._.entities if m.label == "LAW"]
+
+
+def test_named_events(run):
+    doc = run("上海合作組織每年舉行代號為「和平使命」的聯合軍演，北京峰會於次年召開。")
+    assert find(doc, "和平使命").label == "EVENT"
+    assert find(doc, "北京峰會").label == "EVENT"
+
+
+def test_organisation_body_is_one_maximal_span(run):
+    doc = run("聯合國禁毒署與歐安會秘書處發表報告。")
+    assert find(doc, "聯合國禁毒署").label == "ORG"
+    assert find(doc, "歐安會秘書處").label == "ORG"
+
+
+def test_user_gazetteer_in_either_script(tmp_path):
+    path = tmp_path / "names.jsonl"
+    path.write_text(json.dumps({"name": "星辰科技", "label": "ORG", "canonical": "星辰科技股份有限公司",
+                                "kb_id": "X1", "aliases": ["星辰科創"]}, ensure_ascii=False) + "\n", encoding="utf-8")
+    nlp = pipeline.load(stages=["sentences", "entities"], gazetteers=[path])
+    from pipeline.runner import run_document
+    from pipeline.textio import Document
+
+    doc = run_document(nlp, Document("t", "星辰科創與星辰科技宣布合作。"))
+    orgs = [(m.text, m.canonical, m.kb_id) for m in doc._.entities if m.label == "ORG"]
+    assert orgs == [("星辰科創", "星辰科技股份有限公司", "X1"), ("星辰科技", "星辰科技股份有限公司", "X1")]
+
+
+def test_bad_user_gazetteer_is_a_clear_error(tmp_path):
+    from pipeline.gazetteer import GazetteerError
+
+    path = tmp_path / "names.csv"
+    path.write_text("name,label\n星辰科技,COMPANY\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match=r"names.csv:2: label 'COMPANY'"):
+        pipeline.load(stages=["sentences", "entities"], gazetteers=[path])
+
+
+def test_doc_ents_carry_canonical_and_kb_id(run):
+    doc = run("哈薩克總統訪問北京。")
+    span = [e for e in doc.ents if e.text == "哈薩克"][0]
+    assert (span.label_, span.kb_id_, span._.canonical) == ("GPE", "KZ", "哈萨克斯坦")
