@@ -424,3 +424,32 @@ def import_brat_folder(brat_dir, out_dir) -> int:
         write_annotation(annotation, Path(out_dir) / f"{ann_path.stem}.json")
         count += 1
     return count
+
+
+# --- counts ---------------------------------------------------------------------------------------
+
+def counts_markdown(gold_dir: str | Path, corpus_dir: str | Path = "corpus") -> str:
+    """Per-document and total counts per entity label, date type, number label and relation type,
+    as the Markdown table annotations/README.md carries."""
+    from collections import Counter
+
+    gold_set = load_folder(gold_dir, corpus_dir)
+    rows, total = [], Counter()
+    columns = [*(f"ent:{label}" for label in ENTITY_LABELS), *(f"date:{t}" for t in DATE_TYPES),
+               *(f"num:{label}" for label in NUMBER_LABELS), *(f"rel:{t}" for t in RELATION_ROLES)]
+    for doc_id, (annotation, text) in gold_set.items():
+        c = Counter({f"ent:{e.label}": 0 for e in annotation.entities})
+        c.update(f"ent:{e.label}" for e in annotation.entities)
+        c.update(f"date:{d.type}" for d in annotation.dates)
+        c.update(f"num:{n.label}" for n in annotation.numbers)
+        c.update(f"rel:{r.type}" for r in annotation.relations)
+        c["chars"] = len(text)
+        total.update(c)
+        rows.append((doc_id, c))
+    used = [col for col in columns if total[col]]
+    header = "| document | chars | " + " | ".join(col.split(":")[1] for col in used) + " |"
+    kinds = "| | | " + " | ".join(col.split(":")[0] for col in used) + " |"
+    lines = [header, "|" + "---|" * (len(used) + 2), kinds]
+    for doc_id, c in rows + [("**total**", total)]:
+        lines.append(f"| {doc_id} | {c['chars']} | " + " | ".join(str(c[col]) for col in used) + " |")
+    return "\n".join(lines)

@@ -114,3 +114,8 @@ def test_brat_folder_export_and_import(tmp_path):
         original = json.loads((ROOT / "annotations" / f"{doc_id}.json").read_text(encoding="utf-8"))
         again = json.loads((tmp_path / "back" / f"{doc_id}.json").read_text(encoding="utf-8"))
         assert gold.Annotation.from_dict(again).to_dict() == gold.Annotation.from_dict(original).to_dict()
+
+
+def test_annotations_readme_counts_are_current():
+    readme = (ROOT / "annotations" / "README.md").read_text(encoding="utf-8")
+    assert gold.counts_markdown(ROOT / "annotations", ROOT / "corpus") in readme
