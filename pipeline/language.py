@@ -8,6 +8,7 @@ Component order comes from ``DEFAULT_STAGES`` (or the caller), never from import
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -187,17 +188,20 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
 
 def _split_tokens_at(doc: Doc, offsets: set[int]) -> None:
     """Split tokens so that every offset is a token boundary (an entity inside a jieba word)."""
-    splits = []
-    for token in doc:
-        inner = sorted(o - token.idx for o in offsets if token.idx < o < token.idx + len(token))
-        if inner:
-            cuts = [0, *inner, len(token)]
-            splits.append((token, [token.text[a:b] for a, b in zip(cuts, cuts[1:])]))
-    if not splits:
+    cuts_in: dict[int, list[int]] = {}
+    starts = [t.idx for t in doc]
+    for offset in offsets:
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and starts[i] < offset < starts[i] + len(doc[i]):
+            cuts_in.setdefault(i, []).append(offset - starts[i])
+    if not cuts_in:
         return
     view = doc._.view
     with doc.retokenize() as retokenizer:
-        for token, orths in splits:
+        for i, inner in cuts_in.items():
+            token = doc[i]
+            cuts = [0, *sorted(inner), len(token)]
+            orths = [token.text[a:b] for a, b in zip(cuts, cuts[1:])]
             retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
     for token in doc:
         ws, we = view.to_working(token.idx, token.idx + len(token))

@@ -320,7 +320,7 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[_C
         if c.label not in ("GPE", "LOC", "ORG") or c.end - c.start < 2:
             continue
         best = None
-        for s, e in _words_after(working_tokens, c.end)[:4]:
+        for s, e in _words_after(working_tokens, c.end):
             word = text[s:e]
             head = next(((h, lab) for h, lab in heads if word.endswith(h)), None)
             if head and len(head[0]) == 1 and word != head[0] and word_tags.get(word) not in name_tags:
@@ -336,14 +336,14 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[_C
     return found
 
 
-def _words_after(working_tokens, position: int) -> list[tuple[int, int]]:
+def _words_after(working_tokens, position: int, limit: int = 4) -> list[tuple[int, int]]:
     """The words that follow ``position``; a word it cuts into counts from ``position`` on
     (中亚 + 地区 inside the token 中亚地区)."""
     starts = [s for s, _ in working_tokens]
     i = bisect.bisect_right(starts, position) - 1
     if i < 0:
         return []
-    words = list(working_tokens[i:])
+    words = list(working_tokens[i:i + limit])
     if words[0][0] < position:
         words[0] = (position, words[0][1])
     return [w for w in words if w[1] > w[0]]
