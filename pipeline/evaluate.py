@@ -138,7 +138,7 @@ def _span_errors(stage, doc_id, gold, pred, pairs, text, label_field) -> list[di
     return out
 
 
-def _resolved_relations(annotation: gold_module.Annotation) -> list[dict]:
+def resolved_relations(annotation: gold_module.Annotation) -> list[dict]:
     by_id = annotation.spans_by_id()
     resolved = []
     for relation in annotation.relations:
@@ -166,7 +166,7 @@ def _relation_scores(gold_set, predictions, texts):
         total = PRF()
         per_type = {t: PRF() for t in types}
         for doc_id, annotation in gold_set.items():
-            g, p = _resolved_relations(annotation), _resolved_relations(predictions[doc_id])
+            g, p = resolved_relations(annotation), resolved_relations(predictions[doc_id])
             pairs = match_relations(g, p, core=mode == "core")
             total += prf_from_pairs(len(g), len(p), pairs)
             for t in types:

@@ -185,8 +185,10 @@ def _abbreviation_candidates(text, token_bounds, full_matches, gazetteer: Gazett
 def model_candidates(view: TextView, sentences, resources: EntityResources) -> list[_Candidate]:
     rules, gazetteer = resources.rules, resources.gazetteer
     stoplist = set(rules["model_stoplist"])
-    # A line of a few characters (a heading, a table cell) gives the model no context to go on.
-    spans = [view.to_working(s, e) for s, e in sentences if e - s >= 5]
+    # A line of a few characters (a heading, a table cell) gives the model no context to go on;
+    # a very long "sentence" (no punctuation for pages) is fed in windows.
+    spans = [window for s, e in sentences if e - s >= 5
+             for window in _windows(*view.to_working(s, e), _MODEL_WINDOW)]
     batches = resources.model.run([view.working[s:e] for s, e in spans])
     found = []
     for (offset, _), words in zip(spans, batches):
@@ -228,6 +230,13 @@ def _not_a_name(surface: str, label: str, text: str, end: int, rules: dict) -> b
     if _COUNTED_PLACES.match(surface) or (len(surface) == 1 and label != "LOC"):
         return True
     return any(surface.endswith(era) for era in rules["era_names"]) and bool(_YEAR_NUMBER.match(text[end:end + 6]))
+
+
+_MODEL_WINDOW = 400
+
+
+def _windows(start: int, end: int, size: int) -> list[tuple[int, int]]:
+    return [(a, min(a + size, end)) for a in range(start, end, size)]
 
 
 def _is_name_char(ch: str) -> bool:
@@ -353,10 +362,12 @@ def _generic_org_bodies(text: str, entities: list[_Candidate], rules: dict) -> l
     """组织秘书处: a generic head + a body names the body of the organisation last named."""
     heads = "|".join(map(re.escape, sorted(rules["generic_org_heads"], key=len, reverse=True)))
     bodies = "|".join(map(re.escape, sorted(rules["generic_org_bodies"], key=len, reverse=True)))
+    orgs = sorted((c for c in entities if c.label == "ORG"), key=lambda c: c.end)
+    org_ends = [c.end for c in orgs]
     found = []
     for match in re.finditer(rf"(?:{heads})({bodies})", text):
-        earlier = [c for c in entities if c.label == "ORG" and c.end <= match.start()]
-        canonical = earlier[-1].canonical + match.group(1) if earlier else match.group()
+        k = bisect.bisect_right(org_ends, match.start())
+        canonical = orgs[k - 1].canonical + match.group(1) if k else match.group()
         found.append(_Candidate(match.start(), match.end(), "ORG", canonical, "", RULE))
     return found
 

@@ -31,6 +31,7 @@ _FOLD_TABLE = str.maketrans(_FULLWIDTH_FOLD)
 # chunks keep the diff cheap.
 _CHUNK_BREAK = re.compile(r"[\n\r。！？；，、：（）《》“”\"'\s]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_MAX_CHUNK = 256
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,12 @@ class Normalizer:
 
     def _convert_chunk(self, text: str, start: int, end: int):
         if start == end:
+            return
+        if end - start > _MAX_CHUNK:
+            # A long run without punctuation (a table dump, a line of code) is cut so that the
+            # diff stays cheap; a phrase cut in two converts character by character.
+            for cut in range(start, end, _MAX_CHUNK):
+                yield from self._convert_chunk(text, cut, min(cut + _MAX_CHUNK, end))
             return
         chunk = text[start:end]
         spans = [(m.start(), m.end()) for m in self._protected.finditer(chunk)] if self._protected else []
