@@ -1,7 +1,33 @@
-"""Numbers: valued cardinals, percents, quantities, money and ordinals. (Being implemented.)"""
+"""Numbers: valued cardinals, percents, quantities, money and ordinals.
+
+The heart is :func:`find_numbers`. It scans the working copy (simplified, full-width digits
+folded) left to right; at each position the longest reading wins:
+
+- ``百分之X`` and ``X%`` → PERCENT (unit ``%``), ``X分之Y`` → CARDINAL with the decimal value;
+- ``第X`` and ``首`` + classifier → ORDINAL (``第四条`` → 4, unit ``条``);
+- a currency before or after the number → MONEY (``新台币2亿元`` → unit ``新台币``);
+- a measure word, classifier or directly counted noun after the number → QUANTITY; for the generic
+  ``个`` the unit is the counted noun and the span runs over it (``10个营`` → ``营``), or, when the
+  noun came first (``成员国共有10个``), the noun before the verb;
+- otherwise a bare CARDINAL.
+
+Approximation: words before the number (``近``, ``约``, ``逾``) set ``approx`` and stay outside the
+span; ``多``/``余``/``数`` inside the phrase are in it. Digits that belong to a date (the
+``dates`` argument, or a time unit right after the number), to a name (an entity span, a title in
+《》, ``911事件``, ``联盟盾牌—2005``) or to an identifier (``A380``, ``7-11``, ``3.2.1``, a number
+after ``电话``) are no numbers. All word lists live in ``data/number_words.yaml``.
+"""
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from ..numerals import DIGIT_VALUES, is_approximate_range, is_digit_string, parse_number, tidy
+from ..resources import load_yaml
+from .normalize import TextView
 
 
 @dataclass(frozen=True)
@@ -15,5 +41,501 @@ class NumberMention:
     approx: bool = False
 
 
-def find_numbers(view, dates=(), entities=()) -> list[NumberMention]:
-    return []
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_TITLE = re.compile(r"《[^《》\n]*》")
+_SENTENCE_BREAK = re.compile(r"[。！？；!?;\n]")
+_CLAUSE_BREAK = re.compile(r"[，。；！？、：,;!?\n]")
+_CN_DIGITS = "".join(DIGIT_VALUES)
+_MULTIPLIER_CHARS = "十百千万亿"
+_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_MIXED = rf"(?:{_ARABIC})(?:[{_MULTIPLIER_CHARS}]+(?:\d+[{_MULTIPLIER_CHARS}]*)?)*"
+_CHINESE = rf"[{_CN_DIGITS}{_MULTIPLIER_CHARS}廿卅]+(?:点[{_CN_DIGITS}]+)?"
+# lead 数/几, the numeral, inner 多/余/几, further multipliers (10多万), a final 多/余 (5万多).
+_PHRASE = re.compile(rf"(?P<lead>[数几])?(?P<core>{_MIXED}|{_CHINESE})?(?P<inner>[多余几])?"
+                     rf"(?P<mult>[{_MULTIPLIER_CHARS}]+)?(?P<inner2>(?<![多余几])[多余])?")
+_NUMERAL = re.compile(rf"{_MIXED}|{_CHINESE}")
+_PERCENT_NUMERAL = re.compile(rf"{_CHINESE}|{_ARABIC}")
+_IDENTIFIER_CHARS = re.compile(r"[A-Za-z0-9.\-:/_]")
+_DASHES = "—–-－‐"
+
+
+class _Lexicon:
+    """Words indexed by their first and last character: which of them start or end at a position,
+    longest first, without trying every word at every position."""
+
+    def __init__(self, words):
+        self.by_first: dict[str, list[str]] = {}
+        self.by_last: dict[str, list[str]] = {}
+        for word in sorted(set(words), key=len, reverse=True):
+            self.by_first.setdefault(word[0], []).append(word)
+            self.by_last.setdefault(word[-1], []).append(word)
+
+    def all_at(self, text: str, pos: int):
+        for word in self.by_first.get(text[pos:pos + 1], ()):
+            if text.startswith(word, pos):
+                yield word
+
+    def at(self, text: str, pos: int) -> str | None:
+        return next(self.all_at(text, pos), None)
+
+    def all_ending(self, text: str, pos: int):
+        for word in self.by_last.get(text[pos - 1:pos] if pos else "", ()):
+            if pos >= len(word) and text.startswith(word, pos - len(word)):
+                yield word
+
+    def ending(self, text: str, pos: int) -> str | None:
+        return next(self.all_ending(text, pos), None)
+
+
+class _Tables:
+    """number_words.yaml, validated, with the lookups built from it."""
+
+    def __init__(self, data: dict):
+        self.data = d = data
+        for key in ("classifiers", "count_nouns", "measures", "currencies", "generic_classifiers"):
+            if not d.get(key):
+                raise ValueError(f"number_words.yaml: {key} is missing or empty")
+        self.units = {**{u: "QUANTITY" for u in d["measures"] + d["count_nouns"] + d["classifiers"]},
+                      **{u: "MONEY" for u in d["currencies"]}}
+        self.generic = tuple(d["generic_classifiers"])
+        self.unit_words = _Lexicon([*self.units, *self.generic])
+        self.time_units = _Lexicon(d["time_units"])
+        self.known_nouns = _Lexicon(d["known_nouns"])
+        self.stop_words = _Lexicon(d["noun_stop_words"])
+        self.inner_stop_words = _Lexicon(d["noun_inner_stop_words"])
+        self.approx_prefixes = _Lexicon(d["approx_prefixes"])
+        self.currencies = _Lexicon(d["currencies"])
+        self.prefix_currencies = _Lexicon(d["prefix_currencies"])
+        self.first_classifiers = _Lexicon(d["first_classifiers"])
+        self.count_verbs = _Lexicon(d["count_verbs"])
+        self.identifier_cues = sorted(d["identifier_cues"], key=len, reverse=True)
+        self.fraction = re.compile(
+            rf"({_CHINESE}|{_ARABIC}){re.escape(d['fraction_infix'])}({_CHINESE}|{_ARABIC})")
+        self.approx_suffixes = _Lexicon(d["approx_suffixes"])
+        self.cardinal_suffixes = _Lexicon(d["cardinal_suffixes"])
+        self.yi_words = _Lexicon(d["yi_words"])
+        self.fixed_expressions = _Lexicon(d["fixed_expressions"])
+        self.partitive_words = _Lexicon(d["partitive_words"])
+        starts = [d["percent_prefix"], d["ordinal_prefix"], d["first_word"], *d["prefix_currencies"],
+                  *d["fixed_expressions"]]
+        self.start_chars = frozenset("0123456789" + _CN_DIGITS + _MULTIPLIER_CHARS + "廿卅数几"
+                                     + "".join(w[0] for w in starts))
+
+
+@lru_cache(maxsize=None)
+def _tables() -> _Tables:
+    return _Tables(load_yaml("number_words.yaml"))
+
+
+@dataclass(frozen=True)
+class _Reading:
+    start: int                  # working-copy offsets
+    end: int
+    label: str | None           # None: consumed, no mention (a date's digits, an identifier)
+    value: float | int | None = None
+    unit: str | None = None
+    approx: bool = False
+    number_start: int = -1      # where the numeral itself starts (after a currency or 第)
+
+
+# --- the heart -------------------------------------------------------------------------------------
+
+def find_numbers(view: TextView, dates: Iterable = (), entities: Iterable = ()) -> list[NumberMention]:
+    """Number mentions in ``view``, sorted, with original offsets.
+
+    ``dates`` (DateMention) and ``entities`` (anything with ``start``/``end`` in original offsets)
+    cover digits that are no numbers: a date's, or a name's (``第37届东盟峰会`` as an EVENT).
+    """
+    tables = _tables()
+    text = view.working
+    # Characters that belong to a date, a name or a title: one flag per character keeps it linear.
+    covered = bytearray(len(text))
+    spans = [view.to_working(x.start, x.end) for x in [*dates, *entities] if x.end > x.start]
+    for start, end in spans + [m.span() for m in _TITLE.finditer(text)]:
+        covered[start:end] = b"\x01" * (end - start)
+    mentions, readings = [], _Accepted(text)
+    for reading in _scan(text, tables, readings):
+        if reading.label is None:
+            continue
+        if any(covered[reading.start:reading.end]):
+            continue
+        readings.append(reading)
+        start, end = view.to_original(reading.start, reading.end)
+        mentions.append(NumberMention(start, end, view.original[start:end], reading.label,
+                                      reading.value, reading.unit, reading.approx))
+    return mentions
+
+
+class _Accepted(list):
+    """The readings kept so far, in order, and the sentence starts of the text (for 其中/共有 N个)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.sentence_starts = [0] + [m.end() for m in _SENTENCE_BREAK.finditer(text)]
+
+    def sentence_start(self, pos: int) -> int:
+        return self.sentence_starts[bisect.bisect_right(self.sentence_starts, pos) - 1]
+
+    def last_end_before(self, pos: int, floor: int) -> int:
+        """The end of the last kept reading that ends by ``pos`` (``floor`` if none after it)."""
+        for reading in reversed(self):
+            if reading.end <= pos:
+                return max(reading.end, floor)
+            if reading.end < floor:
+                break
+        return floor
+
+
+def _scan(text: str, tables: _Tables, accepted: _Accepted):
+    readers = (_read_percent_word, _read_fraction, _read_ordinal, _read_first, _read_prefixed_money,
+               _read_number)
+    pos, n = 0, len(text)
+    while pos < n:
+        if text[pos] not in tables.start_chars or not _starts_token(text, pos):
+            pos += 1
+            continue
+        fixed = tables.fixed_expressions.at(text, pos)
+        if fixed:
+            pos += len(fixed)  # 一国两制: an expression, not a count
+            continue
+        best = None
+        for reader in readers:
+            reading = reader(text, pos, tables, accepted)
+            if reading is not None and (best is None or reading.end > best.end):
+                best = reading
+        if best is None:
+            pos += 1
+            continue
+        yield _with_outer_approx(text, best, tables)
+        pos = max(best.end, pos + 1)
+
+
+def _starts_token(text: str, pos: int) -> bool:
+    if pos == 0:
+        return True
+    prev, ch = text[pos - 1], text[pos]
+    if ch.isdigit():
+        return not prev.isdigit() and not (prev in ".," and pos >= 2 and text[pos - 2].isdigit())
+    if ch in _CN_DIGITS or ch in _MULTIPLIER_CHARS:
+        return prev not in _CN_DIGITS and prev not in _MULTIPLIER_CHARS
+    return True
+
+
+# --- readers -----------------------------------------------------------------------------------------
+
+def _read_number(text: str, pos: int, tables: _Tables, accepted) -> _Reading | None:
+    """A numeral with what follows it: a unit, %, 成, 大, or nothing (a bare cardinal)."""
+    phrase = _match_phrase(text, pos)
+    if phrase is None:
+        return None
+    m, value, approx = phrase
+    end = m.end()
+    if _identifier(text, pos, end, tables):
+        return _Reading(pos, _identifier_end(text, end), None)
+    if tables.time_units.at(text, end) and not tables.currencies.at(text, end):
+        return _Reading(pos, end, None)  # 三年, 18个月, 9月: the dates stage's (but 3000日元)
+    core = m["core"] or ""
+    if core == "一" and tables.yi_words.ending(text, pos + 1):
+        return None  # 统一组织, 下一届: the 一 belongs to another word
+    chinese = bool(core) and not any(ch.isdigit() for ch in core)
+    bare_multiplier = core in ("百", "千", "万", "亿") and not m["lead"]
+    d = tables.data
+    if text.startswith(tuple(d["percent_signs"]), end):
+        return _Reading(pos, end + 1, "PERCENT", value, "%", approx, pos)
+    if text.startswith(d["tenths_word"], end) and value is not None and \
+            not _blocked(text, end + 1, d["tenths_blocked_followers"]):
+        return _Reading(pos, end + 1, "PERCENT", tidy(value * 10), "%", approx, pos)
+    unit = _unit_at(text, end, tables, chinese)
+    if not core and not m["mult"] and not unit:
+        return None  # 数 / 几 alone count only with a classifier (数个, 几名); 数据, 几乎 are words
+    if unit in tables.generic:
+        return _generic_count(text, pos, end, value, approx, m, tables, accepted)
+    if unit:
+        unit_end = end + len(unit)
+        label = tables.units[unit]
+        if label == "MONEY" and unit == d["yuan"]:
+            # 100亿元人民币: the currency name after 元 is the unit, and in the span.
+            after = tables.currencies.at(text, unit_end)
+            if after and after != d["yuan"]:
+                unit, unit_end = after, unit_end + len(after)
+        if bare_multiplier and not approx and not _approx_before(text, pos, tables, bare=True):
+            return None  # 千家万户: a lone multiplier is a number only when approximate (近百家)
+        if core == "一" and unit in d["indefinite_classifiers"] and _indefinite(text, pos, tables):
+            return _Reading(pos, unit_end, None)
+        return _Reading(pos, unit_end, label, value, unit, approx, pos)
+    suffix = tables.cardinal_suffixes.at(text, end)
+    if suffix and core and core != "一" and value is not None and _HAN.match(text[end + 1:end + 2]):
+        return _Reading(pos, end + len(suffix), "CARDINAL", value, None, approx, pos)
+    # A bare number: no unit. It must stand on its own, not run into a name (911事件, 台北101是).
+    following = text[end:end + 1]
+    if following and _HAN.match(following) and following not in d["bare_followers"] \
+            and not tables.approx_suffixes.at(text, end):
+        return _Reading(pos, end, None)
+    if chinese and (len(core) < 2 and not approx or not any(c in _MULTIPLIER_CHARS for c in core)):
+        return None  # 之一, 统一; a digit string (二〇〇六) is a date or a code
+    if bare_multiplier and not approx and not _approx_before(text, pos, tables, bare=True):
+        return None
+    if value is None and not approx:
+        return None
+    return _Reading(pos, end, "CARDINAL", value, None, approx, pos)
+
+
+def _match_phrase(text: str, pos: int):
+    """(match, value, approx) for the numeral phrase at ``pos``, or None."""
+    m = _PHRASE.match(text, pos)
+    if not m or m.end() == pos or not (m["core"] or m["lead"]):
+        return None
+    core = m["core"] or ""
+    inner = m["inner"] or m["inner2"]
+    if is_digit_string(core) and not is_approximate_range(core):
+        return None  # 二〇〇六: a year or a code, never a quantity
+    approx = bool(m["lead"] or inner) or is_approximate_range(core)
+    if m["lead"]:
+        value = None  # 数百, 几十: approximate with no number
+    else:
+        value = parse_number(core + (m["mult"] or ""))
+        if value is None and not is_approximate_range(core):
+            return None
+    return m, value, approx
+
+
+def _generic_count(text, pos, end, value, approx, m, tables: _Tables, accepted) -> _Reading | None:
+    """N个 + noun: the noun is the unit and in the span; or the noun came first (成员国共有10个)."""
+    d = tables.data
+    counter_end = end + 1
+    core = m["core"] or ""
+    if core == "一" and _indefinite(text, pos, tables):
+        return _Reading(pos, counter_end, None)  # 这是一个集体防御组织: the indefinite article
+    noun_end = _noun_after(text, counter_end, tables)
+    if noun_end > counter_end:
+        return _Reading(pos, noun_end, "QUANTITY", value, text[counter_end:noun_end], approx, pos)
+    noun = _noun_before(text, pos, tables, accepted) or _noun_after_clause(text, counter_end, tables)
+    return _Reading(pos, counter_end, "QUANTITY", value, noun or d["generic_classifiers"][0], approx, pos)
+
+
+def _read_percent_word(text: str, pos: int, tables: _Tables, accepted) -> _Reading | None:
+    prefix = tables.data["percent_prefix"]
+    if not text.startswith(prefix, pos):
+        return None
+    m = _PERCENT_NUMERAL.match(text, pos + len(prefix))
+    value = parse_number(m.group()) if m else None
+    if value is None:
+        return None
+    return _Reading(pos, m.end(), "PERCENT", value, "%", False, pos)
+
+
+def _read_fraction(text: str, pos: int, tables: _Tables, accepted) -> _Reading | None:
+    m = tables.fraction.match(text, pos)
+    if not m or text.startswith(tables.data["percent_prefix"], pos):
+        return None
+    value = parse_number(m.group())
+    if value is None:
+        return None
+    return _Reading(pos, m.end(), "CARDINAL", value, None, False, pos)
+
+
+def _read_ordinal(text: str, pos: int, tables: _Tables, accepted) -> _Reading | None:
+    """第四条 -> 4 unit 条; 第十个成员国 -> 10 unit 成员国; 排名第五 -> 5, no unit."""
+    prefix = tables.data["ordinal_prefix"]
+    if not text.startswith(prefix, pos):
+        return None
+    start = pos + len(prefix)
+    m = _NUMERAL.match(text, start)
+    if not m:
+        return None
+    value = parse_number(m.group())
+    if value is None or tables.time_units.at(text, m.end()):
+        return _Reading(pos, m.end(), None) if m else None  # 第三年, 第二天: dates
+    end = m.end()
+    unit = _unit_at(text, end, tables, not m.group()[0].isdigit())
+    if unit in tables.generic:
+        noun_end = _noun_after(text, end + 1, tables)
+        if noun_end > end + 1:
+            return _Reading(pos, noun_end, "ORDINAL", value, text[end + 1:noun_end], False, start)
+        return _Reading(pos, end + 1, "ORDINAL", value, _noun_after_clause(text, end + 1, tables),
+                        False, start)
+    if unit and tables.units[unit] == "QUANTITY":
+        return _Reading(pos, end + len(unit), "ORDINAL", value, unit, False, start)
+    return _Reading(pos, end, "ORDINAL", value, None, False, start)
+
+
+def _read_first(text: str, pos: int, tables: _Tables, accepted) -> _Reading | None:
+    """首次, 首任, 首届: the first. 首都, 首脑 are other words."""
+    word = tables.data["first_word"]
+    if not text.startswith(word, pos):
+        return None
+    unit = tables.first_classifiers.at(text, pos + len(word))
+    if not unit or _blocked(text, pos + len(word) + len(unit),
+                            tables.data["unit_blocked_followers"].get(unit, [])):
+        return None
+    end = pos + len(word) + len(unit)
+    if unit in tables.generic:
+        noun_end = _noun_after(text, end, tables)
+        if noun_end > end:
+            return _Reading(pos, noun_end, "ORDINAL", 1, text[end:noun_end], False, pos)
+        return _Reading(pos, end, "ORDINAL", 1, _noun_after_clause(text, end, tables), False, pos)
+    return _Reading(pos, end, "ORDINAL", 1, unit, False, pos)
+
+
+def _read_prefixed_money(text: str, pos: int, tables: _Tables, accepted) -> _Reading | None:
+    """新台币2亿元, 人民币300元, 港币100元: the currency before the number is the unit."""
+    currency = tables.prefix_currencies.at(text, pos)
+    if not currency:
+        return None
+    number = _read_number(text, pos + len(currency), tables, accepted)
+    if number is None or number.label not in ("CARDINAL", "MONEY"):
+        return None
+    if number.label == "MONEY" and number.unit != tables.data["yuan"]:
+        return None
+    return _Reading(pos, number.end, "MONEY", number.value, currency, number.approx, number.start)
+
+
+# --- context --------------------------------------------------------------------------------------
+
+def _with_outer_approx(text: str, reading: _Reading, tables: _Tables) -> _Reading:
+    """approx from words outside the span: 近3万人, 500人左右, 约占…的30%."""
+    if reading.label is None or reading.approx or reading.label == "ORDINAL":
+        return reading
+    d = tables.data
+    approx = _approx_before(text, reading.start, tables) or \
+        bool(tables.approx_suffixes.at(text, reading.end)) or \
+        _approx_clause(text, reading.start, tables)
+    if not approx:
+        return reading
+    return _Reading(reading.start, reading.end, reading.label, reading.value, reading.unit, True,
+                    reading.number_start)
+
+
+def _approx_before(text: str, pos: int, tables: _Tables, bare: bool = False) -> bool:
+    for word in tables.approx_prefixes.all_ending(text, pos):
+        if word in tables.data["bare_multiplier_only_prefixes"] and not bare:
+            continue
+        return True
+    return False
+
+
+def _approx_clause(text: str, pos: int, tables: _Tables) -> bool:
+    """约占全球经济总量的30%: 约 with a verb earlier in the clause, 的 just before the number."""
+    if pos == 0 or text[pos - 1] != "的":
+        return False
+    clause = _CLAUSE_BREAK.split(text[max(0, pos - 40):pos])[-1]
+    for verb in tables.data["approx_clause_verbs"]:
+        at = clause.rfind(verb)
+        if at >= 0 and not re.search(rf"[\d{_CN_DIGITS}]", clause[at + len(verb):]):
+            return True
+    return False
+
+
+def _indefinite(text: str, pos: int, tables: _Tables) -> bool:
+    """一个 after 是/为/成为/这/了…: the indefinite article, not a count."""
+    return any(text.startswith(w, pos - len(w)) for w in tables.data["indefinite_triggers"]
+               if pos >= len(w))
+
+
+def _identifier(text: str, pos: int, end: int, tables: _Tables) -> bool:
+    """A000, COVID-19, iPhone 15, 7-11, 3.2.1, 5:00, 007, a number after 电话/编号."""
+    before = text[pos - 1] if pos else ""
+    after = text[end:end + 1]
+    if before.isascii() and before.isalnum() or after.isascii() and after.isalpha():
+        return True
+    if before in _DASHES and pos >= 2 and (text[pos - 2].isascii() and text[pos - 2].isalnum()
+                                           or _HAN.match(text[pos - 2])):
+        return True  # 联盟盾牌—2005, COVID-19: a name's number
+    if before == " " and pos >= 2 and text[pos - 2].isascii() and text[pos - 2].isalnum():
+        return True  # ISO 9001, Windows 11
+    if after and after in "-:/_." and text[end + 1:end + 2].isdigit():
+        return True  # 7-11, 2345-6789, 5:00, 3.2.1
+    core = text[pos:end]
+    if len(core) > 1 and core[0] == "0" and core[1].isdigit():
+        return True  # 007, 010: codes keep their leading zero
+    window = text[max(0, pos - 12):pos]
+    for cue in tables.identifier_cues:
+        at = window.rfind(cue)
+        if at >= 0 and all(ch in tables.data["identifier_links"] for ch in window[at + len(cue):]):
+            return True
+    return False
+
+
+def _identifier_end(text: str, end: int) -> int:
+    while end < len(text) and _IDENTIFIER_CHARS.match(text[end]):
+        end += 1
+    return end
+
+
+def _unit_at(text: str, pos: int, tables: _Tables, chinese: bool) -> str | None:
+    d = tables.data
+    for unit in tables.unit_words.all_at(text, pos):
+        if chinese and unit in d["arabic_only_units"]:
+            continue  # 一度, 三级: after a Chinese numeral these are other words
+        if _blocked(text, pos + len(unit), d["unit_blocked_followers"].get(unit, [])):
+            continue  # 一方面, 两部门
+        return unit
+    return None
+
+
+def _noun_after(text: str, pos: int, tables: _Tables) -> int:
+    """End of the noun counted by 个 at ``pos`` (== pos when there is none)."""
+    d = tables.data
+    j, limit = pos, min(len(text), pos + d["noun_max_chars"])
+    while j < len(text):
+        known = tables.known_nouns.at(text, j)
+        if known:
+            j += len(known)
+            continue
+        ch = text[j]
+        if not _HAN.match(ch) or ch in d["noun_stop_chars"] or tables.stop_words.at(text, j):
+            break
+        if j > pos and (ch in d["noun_inner_stops"] or tables.inner_stop_words.at(text, j)):
+            break
+        if j >= limit:
+            return pos  # no stop in sight: not a noun we can delimit
+        j += 1
+    return j
+
+
+def _noun_after_clause(text: str, pos: int, tables: _Tables) -> str | None:
+    """首个获得观察员地位的国家: the noun after the relative clause's 的, in the same clause."""
+    clause_end = _CLAUSE_BREAK.search(text, pos)
+    limit = clause_end.start() if clause_end else len(text)
+    at = text.find("的", pos, limit)
+    if at < 0:
+        return None
+    noun_end = _noun_after(text, at + 1, tables)
+    return text[at + 1:noun_end] if noun_end > at + 1 else None
+
+
+def _noun_before(text: str, pos: int, tables: _Tables, accepted) -> str | None:
+    """The noun of a bare N个: before a count verb (成员国共有10个), or after 其中 the noun of the
+    last generic count in the sentence (5个缔约国中，其中4个)."""
+    d = tables.data
+    sentence_start = accepted.sentence_start(pos)
+    if tables.partitive_words.ending(text, pos):
+        for reading in reversed(accepted):
+            if reading.start < sentence_start:
+                break
+            if reading.label == "QUANTITY" and reading.unit and reading.end > reading.number_start + 1 \
+                    and text[reading.end - len(reading.unit) - 1:reading.end - len(reading.unit)] in \
+                    tables.generic:
+                return reading.unit
+        return None
+    verb = tables.count_verbs.ending(text, pos)
+    if not verb:
+        return None
+    end = pos - len(verb)
+    if end > 0 and text[end - 1] in d["noun_inner_stops"]:
+        return None  # 框架下共有三个…: a place phrase, not the counted noun
+    floor = accepted.last_end_before(end, sentence_start)
+    for noun in tables.known_nouns.all_ending(text, end):
+        if end - len(noun) >= floor:
+            return noun
+    j = end
+    while j > floor and end - j < d["noun_max_chars"]:
+        ch = text[j - 1]
+        if not _HAN.match(ch) or ch in d["noun_stop_chars"]:
+            break
+        j -= 1
+    return text[j:end] if j < end else None
+
+
+def _blocked(text: str, pos: int, followers) -> bool:
+    return pos < len(text) and text[pos] in followers
