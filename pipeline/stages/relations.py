@@ -1,7 +1,1147 @@
-"""Relations. (Being implemented.)"""
-def load_patterns(paths=()):
-    return []
+"""Relations: who signed, founded, joined or held what, when and where.
+
+The heart is :func:`find_relations`, a plain function over the working copy, the entities and the
+dates of one document. *What* it looks for is data: one YAML file per relation type under
+``data/relations/`` (plus user files, ``zhpipe run --patterns FILE``), read and validated by
+:func:`load_patterns`. A file names trigger words and the roles to fill, each with the entity labels
+it accepts and its position relative to the trigger; the constructions that move an argument away
+from that position are known to the engine generically and tuned by the words in ``_shared.yaml``:
+
+``before`` (the subject)
+    the coordinated group left of the trigger in its clause (``A、B和C``, compact ``俄白两国``),
+    with a partner further right (``A 在X 与 B 签署``); the agents of a passive (``由 A、B 签署``); or,
+    when the clause states no subject at all, the first group of an earlier clause of the sentence
+    (``X于…成立，…加入Y``).
+``after`` (the object)
+    right of the trigger (within ``object_gap`` characters, or between the two parts of a split
+    trigger such as ``成为…成员``); the head of a relative clause (``A签订的X``); the topic of a passive
+    (``X由A签署``) or of a copula (``X是A每年举行的…``). A role marked ``intransitive: subject`` takes
+    the subject when the trigger has no object (``X于1999年成立``); one marked ``omitted: nearest``
+    takes the nearest earlier compatible mention when nothing names it (``埃及也正式加入``).
+``date`` / ``place``
+    from the trigger's clause, else inherited from an earlier clause of the sentence (its leading
+    date, a ``在…举行的…峰会上`` frame).
+
+Anaphors (``该组织``, ``该条约``, ``两国``, ``它``) stand for the nearest earlier compatible entity and
+give arguments with ``coref=True``. Cue words before the trigger make a relation ``negated``
+(``未签署``) or ``planned`` (``将加入``); such relations are returned with that modality, and the gold
+format leaves them out. Mentions of one act in one sentence (``加入东盟，成为该组织第十个成员国``)
+are merged into one relation.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import yaml
+
+from ..resources import data_path
+
+MODALITIES = ("asserted", "negated", "planned")
+ENTITY_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART",
+                           "LAW", "LANGUAGE"})
+ROLE_KINDS = ("entity", "date", "place", "string")
+SHARED_FILE = "_shared.yaml"
+_CLOSING = set("。！？；，、,.;!?…）)]」』”’\"'\n")  # after the trigger: the clause ends, no object follows
 
 
-def find_relations(view, tokens, sentences, entities, dates, patterns):
-    return []
+# --- results --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RelationArg:
+    role: str
+    kind: str                 # entity | date | string
+    index: int | None = None  # into the document's entities (kind entity) or dates (kind date)
+    value: str | None = None  # for strings: the surface in the original text
+    coref: bool = False       # resolved from an anaphor, an omitted or a shared argument
+
+
+@dataclass(frozen=True)
+class Relation:
+    type: str
+    modality: str             # asserted | negated | planned
+    evidence_start: int       # original offsets of the clause(s) stating it
+    evidence_end: int
+    confidence: float
+    args: tuple[RelationArg, ...]
+
+    def role(self, name: str) -> list[RelationArg]:
+        return [a for a in self.args if a.role == name]
+
+
+# --- patterns -------------------------------------------------------------------------------------
+
+class PatternError(ValueError):
+    """A relation pattern file that cannot be used: names the file and the problem."""
+
+    def __init__(self, source, problem: str):
+        self.source, self.problem = str(source), problem
+        super().__init__(f"relation patterns {source}: {problem}")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    words: tuple[str, ...]
+    unless_before: tuple[str, ...] = ()
+    unless_after: tuple[str, ...] = ()
+    until: tuple[str, ...] = ()   # a split trigger: 成为 … 成员
+    within: int = 16
+    host: bool = False            # 在X主办的Y: X is the subject, not a place
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    kind: str = "entity"
+    labels: frozenset = frozenset()
+    position: str | None = None        # before | after
+    many: bool = False
+    intransitive: str | None = None    # "subject": take the subject when there is no object
+    omitted: str | None = None         # "nearest": the nearest earlier mention when unstated
+    values: tuple[str, ...] = ()       # kind string
+    possessor: bool = False            # A与B的《X》于…签署: A, B fill this before role
+
+
+@dataclass(frozen=True)
+class Anaphor:
+    forms: tuple[str, ...]
+    labels: frozenset
+    heads: tuple[str, ...] = ()
+    count: int = 1
+
+
+@dataclass(frozen=True, eq=False)
+class Grammar:
+    clause_breaks: tuple[str, ...]
+    coordinators: tuple[str, ...]
+    group_filler: tuple[str, ...]
+    compact_labels: frozenset
+    comitatives: tuple[str, ...]
+    place_prepositions: tuple[str, ...]
+    place_labels: frozenset
+    place_joiners: tuple[str, ...]
+    place_after: tuple[str, ...]
+    by_markers: tuple[str, ...]
+    copulas: tuple[str, ...]
+    relative_marker: str
+    apposition_markers: tuple[str, ...]
+    modifier_heads: tuple[str, ...]
+    person_title_gap: int
+    subject_nouns: tuple[str, ...]
+    ignore_words: tuple[str, ...]
+    modality: dict            # {"negated": {"near": (...), "clause": (...)}, "planned": {...}}
+    anaphors: tuple[Anaphor, ...]
+    date_skip_types: frozenset
+    date_prefer_types: frozenset
+    object_gap: int
+    convert: object = None    # original → working form of a string (OpenCC tw2sp, as the working copy)
+
+
+@dataclass(frozen=True, eq=False)
+class RelationPattern:
+    type: str
+    source: str
+    triggers: tuple[Trigger, ...]
+    roles: tuple[Role, ...]
+    grammar: Grammar
+    requires: tuple[str, ...] = ()
+    requires_any: tuple[str, ...] = ()
+    identity: tuple[str, ...] = ()
+    intransitive_after: tuple[str, ...] = ()
+    confidence: float = 0.9
+    description: str = ""
+
+    def role(self, name: str) -> Role | None:
+        return next((r for r in self.roles if r.name == name), None)
+
+
+_GRAMMAR_KEYS = {f for f in Grammar.__dataclass_fields__} - {"convert"}
+_TYPE_KEYS = {"type", "description", "version", "triggers", "roles", "requires", "requires_any", "identity",
+              "intransitive_after", "confidence"}
+_TRIGGER_KEYS = {"words", "unless_before", "unless_after", "until", "within", "host"}
+_ROLE_KEYS = {"kind", "labels", "position", "many", "intransitive", "omitted", "values", "possessor"}
+
+
+def load_patterns(paths: Iterable[str | Path] = ()) -> list[RelationPattern]:
+    """The built-in patterns (``data/relations/*.yaml``) and then the user files, validated.
+
+    A user file whose ``type`` is already known replaces that pattern. Raises :class:`PatternError`
+    (a ``ValueError``) naming the file and the problem.
+    """
+    import opencc  # the same phrase conversion as the working copy (stages/normalize.py)
+
+    convert = opencc.OpenCC("tw2sp").convert
+    folder = data_path("relations")
+    shared_raw = _read_yaml(folder / SHARED_FILE)
+    shared = _grammar(shared_raw, {}, folder / SHARED_FILE, convert)
+    files = sorted(p for p in folder.glob("*.yaml") if not p.name.startswith("_")) + [Path(p) for p in paths]
+    patterns: dict[str, RelationPattern] = {}
+    for path in files:
+        pattern = _pattern(_read_yaml(path), shared_raw, shared, path, convert)
+        patterns[pattern.type] = pattern
+    return list(patterns.values())
+
+
+def _read_yaml(path: Path) -> dict:
+    if not path.is_file():
+        raise PatternError(path, "no such file")
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = yaml.safe_load(f)
+    except yaml.YAMLError as exc:
+        raise PatternError(path, f"not valid YAML ({str(exc).splitlines()[0]})") from None
+    except UnicodeDecodeError:
+        raise PatternError(path, "not UTF-8 text") from None
+    if not isinstance(data, dict):
+        raise PatternError(path, "expected a mapping with type, triggers and roles at the top level")
+    return data
+
+
+def _words(value, where: str, source, convert, allow_empty: bool = True) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PatternError(source, f"{where}: expected a list of words, got {value!r}")
+    if not value and not allow_empty:
+        raise PatternError(source, f"{where}: needs at least one word")
+    if not allow_empty and any(not v for v in value):
+        raise PatternError(source, f"{where}: an empty word")
+    return tuple(convert(v) if v else v for v in value)
+
+
+def _labels(value, where: str, source) -> frozenset:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        raise PatternError(source, f"{where}: expected a list of entity labels")
+    unknown = [v for v in value if v not in ENTITY_LABELS]
+    if unknown:
+        raise PatternError(source, f"{where}: unknown label(s) {', '.join(map(str, unknown))}; "
+                                   f"known: {', '.join(sorted(ENTITY_LABELS))}")
+    return frozenset(value)
+
+
+def _int(value, where: str, source, low: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise PatternError(source, f"{where}: expected a whole number ≥ {low}, got {value!r}")
+    return value
+
+
+def _unknown_keys(mapping: dict, allowed: set, where: str, source) -> None:
+    unknown = sorted(set(mapping) - allowed)
+    if unknown:
+        raise PatternError(source, f"{where}unknown key(s) {', '.join(map(str, unknown))}; "
+                                   f"allowed: {', '.join(sorted(allowed))}")
+
+
+def _grammar(raw: dict, overrides: dict, source, convert) -> Grammar:
+    data = {**raw, **overrides}
+    missing = sorted(_GRAMMAR_KEYS - set(data))
+    if missing:
+        raise PatternError(source, f"missing grammar key(s) {', '.join(missing)} (see {SHARED_FILE})")
+
+    def words(key, allow_empty=True):
+        return _words(data[key], key, source, convert, allow_empty)
+
+    modality = {}
+    if not isinstance(data["modality"], dict):
+        raise PatternError(source, "modality: expected negated/planned with near/clause word lists")
+    _unknown_keys(data["modality"], {"negated", "planned"}, "modality: ", source)
+    for kind in ("negated", "planned"):
+        cues = data["modality"].get(kind) or {}
+        if not isinstance(cues, dict):
+            raise PatternError(source, f"modality.{kind}: expected near/clause word lists")
+        _unknown_keys(cues, {"near", "clause"}, f"modality.{kind}: ", source)
+        modality[kind] = {scope: _words(cues.get(scope) or [], f"modality.{kind}.{scope}", source, convert, True)
+                          for scope in ("near", "clause")}
+    anaphors = []
+    if not isinstance(data["anaphors"], list):
+        raise PatternError(source, "anaphors: expected a list of {forms, labels, heads, count}")
+    for i, item in enumerate(data["anaphors"]):
+        where = f"anaphors[{i}]"
+        if not isinstance(item, dict):
+            raise PatternError(source, f"{where}: expected a mapping with forms and labels")
+        _unknown_keys(item, {"forms", "labels", "heads", "count"}, f"{where}: ", source)
+        if "forms" not in item or "labels" not in item:
+            raise PatternError(source, f"{where}: needs forms and labels")
+        anaphors.append(Anaphor(_words(item["forms"], f"{where}.forms", source, convert, False),
+                                _labels(item["labels"], f"{where}.labels", source),
+                                _words(item.get("heads", []), f"{where}.heads", source, convert),
+                                _int(item.get("count", 1), f"{where}.count", source, 1)))
+    marker = data["relative_marker"]
+    if not isinstance(marker, str) or not marker:
+        raise PatternError(source, "relative_marker: expected one word such as 的")
+    return Grammar(
+        clause_breaks=words("clause_breaks", False), coordinators=words("coordinators", False),
+        group_filler=words("group_filler"), compact_labels=_labels(data["compact_labels"], "compact_labels", source)
+        if data["compact_labels"] else frozenset(),
+        comitatives=words("comitatives"), place_prepositions=words("place_prepositions"),
+        place_labels=_labels(data["place_labels"], "place_labels", source), place_joiners=words("place_joiners"),
+        place_after=words("place_after"), apposition_markers=words("apposition_markers"),
+        by_markers=words("by_markers"), copulas=words("copulas"), relative_marker=convert(marker),
+        modifier_heads=words("modifier_heads"), person_title_gap=_int(data["person_title_gap"], "person_title_gap",
+                                                                      source),
+        subject_nouns=words("subject_nouns"), ignore_words=words("ignore_words"), modality=modality,
+        anaphors=tuple(anaphors),
+        date_skip_types=frozenset(_words(data["date_skip_types"], "date_skip_types", source, str)),
+        date_prefer_types=frozenset(_words(data["date_prefer_types"], "date_prefer_types", source, str)),
+        object_gap=_int(data["object_gap"], "object_gap", source, 1), convert=convert)
+
+
+def _pattern(raw: dict, shared_raw: dict, shared: Grammar, source, convert) -> RelationPattern:
+    _unknown_keys(raw, _TYPE_KEYS | _GRAMMAR_KEYS, "", source)
+    rtype = raw.get("type")
+    if not isinstance(rtype, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", rtype):
+        raise PatternError(source, f"type: expected a lower-case name such as visited, got {rtype!r}")
+    overrides = {k: v for k, v in raw.items() if k in _GRAMMAR_KEYS}
+    grammar = _grammar(shared_raw, overrides, source, convert) if overrides else shared
+
+    triggers = []
+    if not isinstance(raw.get("triggers"), list) or not raw["triggers"]:
+        raise PatternError(source, "triggers: expected a list such as [{words: [签署, 签订]}]")
+    for i, item in enumerate(raw["triggers"]):
+        where = f"triggers[{i}]"
+        if isinstance(item, (str, list)):
+            item = {"words": item}
+        if not isinstance(item, dict) or "words" not in item:
+            raise PatternError(source, f"{where}: expected a mapping with words")
+        _unknown_keys(item, _TRIGGER_KEYS, f"{where}: ", source)
+        host = item.get("host", False)
+        if not isinstance(host, bool):
+            raise PatternError(source, f"{where}.host: expected true or false")
+        triggers.append(Trigger(_words(item["words"], f"{where}.words", source, convert, False),
+                                _words(item.get("unless_before", []), f"{where}.unless_before", source, convert),
+                                _words(item.get("unless_after", []), f"{where}.unless_after", source, convert),
+                                _words(item.get("until", []), f"{where}.until", source, convert),
+                                _int(item.get("within", 16), f"{where}.within", source, 1), host))
+
+    roles = []
+    if not isinstance(raw.get("roles"), dict) or not raw["roles"]:
+        raise PatternError(source, "roles: expected a mapping such as {agent: {labels: [GPE], position: before}}")
+    for name, spec in raw["roles"].items():
+        where = f"roles.{name}"
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise PatternError(source, f"{where}: a role name is a lower-case word")
+        if not isinstance(spec, dict):
+            raise PatternError(source, f"{where}: expected a mapping with kind/labels/position")
+        _unknown_keys(spec, _ROLE_KEYS, f"{where}: ", source)
+        kind = spec.get("kind", "entity")
+        if kind not in ROLE_KINDS:
+            raise PatternError(source, f"{where}.kind: {kind!r} is not one of {', '.join(ROLE_KINDS)}")
+        position = spec.get("position")
+        if kind == "entity":
+            if "labels" not in spec:
+                raise PatternError(source, f"{where}: an entity role needs labels")
+            if position not in ("before", "after"):
+                raise PatternError(source, f"{where}.position: expected before or after, got {position!r}")
+        elif position is not None or "labels" in spec and kind != "place":
+            raise PatternError(source, f"{where}: labels and position are for entity roles")
+        if kind == "string" and not spec.get("values"):
+            raise PatternError(source, f"{where}: a string role needs values")
+        for flag, allowed in (("intransitive", ("subject",)), ("omitted", ("nearest",))):
+            if spec.get(flag) is not None and (kind != "entity" or position != "after" or spec[flag] not in allowed):
+                raise PatternError(source, f"{where}.{flag}: only `{flag}: {allowed[0]}` on an after role")
+        many, possessor = spec.get("many", False), spec.get("possessor", False)
+        for flag, value in (("many", many), ("possessor", possessor)):
+            if not isinstance(value, bool):
+                raise PatternError(source, f"{where}.{flag}: expected true or false")
+        if possessor and position != "before":
+            raise PatternError(source, f"{where}.possessor: only on a before role")
+        labels = (_labels(spec["labels"], f"{where}.labels", source) if "labels" in spec else
+                  grammar.place_labels if kind == "place" else frozenset())
+        roles.append(Role(name, kind, labels, position, many, spec.get("intransitive"), spec.get("omitted"),
+                          _words(spec.get("values", []), f"{where}.values", source, convert), possessor))
+    names = {r.name for r in roles}
+    if not any(r.kind == "entity" for r in roles):
+        raise PatternError(source, "roles: at least one entity role (position before or after) is needed")
+
+    def role_list(key):
+        value = raw.get(key, [])
+        value = [value] if isinstance(value, str) else value
+        if not isinstance(value, list) or any(v not in names for v in value):
+            raise PatternError(source, f"{key}: expected a list of role names from {', '.join(sorted(names))}, "
+                                       f"got {value!r}")
+        return tuple(value)
+
+    requires, requires_any, identity = role_list("requires"), role_list("requires_any"), role_list("identity")
+    if not requires and not requires_any:
+        requires = tuple(r.name for r in roles if r.kind == "entity" and r.position == "after")[:1] or \
+            tuple(r.name for r in roles if r.kind == "entity")[:1]
+    confidence = raw.get("confidence", 0.9)
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 < confidence <= 1:
+        raise PatternError(source, f"confidence: expected a number in (0, 1], got {confidence!r}")
+    return RelationPattern(rtype, str(source), tuple(triggers), tuple(roles), grammar, requires, requires_any,
+                           identity or requires or requires_any,
+                           _words(raw.get("intransitive_after", []), "intransitive_after", source, convert),
+                           float(confidence), str(raw.get("description", "")))
+
+
+# --- the document as the engine sees it -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Mention:
+    """An entity or an anaphor on the working copy."""
+
+    start: int
+    end: int
+    labels: frozenset
+    index: int | None          # the entity (for an anaphor: its antecedent), None if unresolved
+    key: str | None            # what makes two mentions one referent: canonical or text
+    anaphor: bool = False
+    group: tuple[int, ...] = ()  # the antecedents of a plural anaphor (两国)
+    group_keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Date:
+    start: int
+    end: int
+    index: int
+    type: str
+
+
+@dataclass
+class _Document:
+    view: object
+    text: str
+    sentences: list[tuple[int, int]]
+    entities: list[_Mention]
+    dates: list[_Date]
+    titles: list[tuple[int, int]]      # 《…》 spans: no trigger inside a title
+    quotes: list[tuple[int, int]]      # “…” 「…」 spans
+    entity_text: dict = field(default_factory=dict)   # entity index -> working text
+    cache: dict = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, view, sentences, entities, dates, convert=None) -> "_Document":
+        text = view.working
+
+        def span(start, end):
+            s, e = view.to_working(start, end)
+            if convert is not None and e - s != end - start:
+                # An alignment block can reach into the next word (雅加達建立 → 雅加达创建 gives the
+                # name the 创): keep the name's own working form when it is inside the span.
+                form = convert(view.original[start:end])
+                k = text.find(form, s, e) if form else -1
+                if k != -1:
+                    return k, k + len(form)
+            return s, e
+
+        ents = []
+        for i, m in enumerate(entities):
+            s, e = span(m.start, m.end)
+            ents.append(_Mention(s, e, frozenset({m.label}), i, m.canonical or text[s:e]))
+        ents.sort(key=lambda m: (m.start, -m.end))
+        ds = []
+        for i, d in enumerate(dates):
+            s, e = span(d.start, d.end)
+            ds.append(_Date(s, e, i, d.type))
+        ds.sort(key=lambda d: d.start)
+        sents = sorted(view.to_working(s, e) for s, e in sentences)
+        titles = [m.span() for m in re.finditer(r"《[^《》\n]*》", text)]
+        quotes = [m.span() for m in re.finditer(r"“[^“”\n]*”|「[^「」\n]*」|『[^『』\n]*』", text)]
+        return cls(view, text, sents, ents, ds, titles, quotes, {m.index: text[m.start:m.end] for m in ents})
+
+    def sentence_index(self, pos: int) -> int | None:
+        i = bisect.bisect_right(self.sentence_starts, pos) - 1
+        if i >= 0 and self.sentences[i][0] <= pos < self.sentences[i][1]:
+            return i
+        return None
+
+    @property
+    def sentence_starts(self) -> list[int]:
+        if "starts" not in self.cache:
+            self.cache["starts"] = [s for s, _ in self.sentences]
+        return self.cache["starts"]
+
+
+@dataclass
+class _Hit:
+    trigger: Trigger
+    start: int
+    end: int
+    sentence: int
+    clause: int
+    until: tuple[int, int] | None = None
+
+
+@dataclass
+class _Left:
+    """What lies left of a trigger."""
+
+    near_start: int                                   # where `near` modality cues start counting
+    subject: list = field(default_factory=list)       # the subject group (or the passive's agents)
+    topic: list = field(default_factory=list)         # the topic of a passive or copula
+    by_agents: bool = False
+    host: bool = False                                # the subject is a host right before the trigger
+    inherited: list = field(default_factory=list)     # clause indexes that gave arguments
+    shared_ids: set = field(default_factory=set)      # mentions taken from an earlier clause
+
+
+@dataclass
+class _Candidate:
+    """A relation found by one trigger, before merging, in working coordinates."""
+
+    type: str
+    modality: str
+    sentence: int
+    trigger: int
+    evidence: tuple[int, int]
+    confidence: float
+    args: dict          # role -> list of (kind, payload, coref); payload: _Mention | _Date | str
+    keys: dict          # role -> frozenset of referent keys, for merging
+    order: tuple
+
+
+class _Engine:
+    """Everything one pattern needs on one document; the analysis of one trigger is :meth:`analyse`."""
+
+    def __init__(self, pattern: RelationPattern, doc: _Document):
+        self.p, self.g, self.doc, self.text = pattern, pattern.grammar, doc, doc.text
+        self.clauses = self._clauses()
+        self.mentions = self._with_anaphors()
+        self.starts = [m.start for m in self.mentions]
+        self.blocked = self._blocked()
+        self.before_labels = frozenset().union(*(r.labels for r in pattern.roles
+                                                 if r.kind == "entity" and r.position == "before"))
+        self.after_labels = frozenset().union(*(r.labels for r in pattern.roles
+                                                if r.kind == "entity" and r.position == "after"))
+        self.promoted_labels = frozenset().union(*(r.labels for r in pattern.roles if r.intransitive == "subject"))
+
+    # -- preparation, cached per grammar -----------------------------------------------------------
+    def _cached(self, name, build):
+        key = (id(self.g), name)
+        if key not in self.doc.cache:
+            self.doc.cache[key] = build()
+        return self.doc.cache[key]
+
+    def _with_anaphors(self) -> list[_Mention]:
+        return self._cached("mentions", lambda: sorted(self.doc.entities + self._anaphors(),
+                                                        key=lambda m: (m.start, -m.end)))
+
+    def _anaphors(self) -> list[_Mention]:
+        text, doc = self.text, self.doc
+        taken = bytearray(len(text) + 1)
+        for s, e in [(m.start, m.end) for m in doc.entities] + self._ignored():
+            taken[s:e] = b"\x01" * (e - s)
+        entity_ends = {m.end for m in doc.entities}
+        found = []
+        for anaphor in self.g.anaphors:
+            for form in anaphor.forms:
+                for m in re.finditer(re.escape(form), text):
+                    found.append((m.start(), m.end(), anaphor))
+        found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+        pool = list(doc.entities)  # sorted by start; resolved anaphors join it in text order
+        out: list[_Mention] = []
+        for start, end, anaphor in found:
+            if any(taken[start:end]):
+                continue
+            if anaphor.count > 1 and start in entity_ends:
+                continue  # 俄白两国: the countries are named right before
+            taken[start:end] = b"\x01" * (end - start)
+            mention = self._resolve(start, end, anaphor, pool)
+            out.append(mention)
+            if mention.index is not None and not mention.group:
+                bisect.insort(pool, mention, key=lambda m: m.start)
+        return out
+
+    def _resolve(self, start: int, end: int, anaphor: Anaphor, pool: list[_Mention]) -> _Mention:
+        """The nearest compatible earlier mention of the sentence; else, for a singular anaphor, the
+        nearest one that opens its clause in the sentence before (a subject, possibly itself an
+        anaphor: 该校…，该校…); else the nearest one."""
+        doc = self.doc
+
+        def compatible(m):
+            return m.end <= start and m.labels & anaphor.labels and \
+                (not anaphor.heads or doc.entity_text[m.index].endswith(anaphor.heads))
+
+        si = doc.sentence_index(start)
+        here = doc.sentences[si][0] if si is not None else 0
+        floor = doc.sentences[max(si - 1, 0)][0] if si is not None else 0
+        i = bisect.bisect_left(pool, start, key=lambda m: m.start)
+        if anaphor.count == 1:
+            recent, nearest = [], None
+            for m in reversed(pool[:i]):
+                if not compatible(m):
+                    if m.start < floor and recent:
+                        break
+                    continue
+                if nearest is None:
+                    nearest = m
+                    if m.start >= here:
+                        break
+                if m.start < floor:
+                    break
+                recent.append(m)
+            if nearest is None:
+                return _Mention(start, end, anaphor.labels, None, None, anaphor=True)
+            m = nearest
+            if m.start < here:
+                m = next((o for o in recent if self._opens_clause(o, pool)), nearest)
+            return _Mention(start, end, m.labels, m.index, m.key, anaphor=True)
+        picked: list[_Mention] = []
+        for m in reversed(pool[:i]):
+            if m.start < floor or len(picked) == anaphor.count:
+                break
+            if compatible(m) and m.key not in {p.key for p in picked}:
+                picked.append(m)
+        if len(picked) == anaphor.count:
+            picked.reverse()
+            return _Mention(start, end, frozenset().union(*(p.labels for p in picked)), None, None, anaphor=True,
+                            group=tuple(p.index for p in picked), group_keys=tuple(p.key for p in picked))
+        return _Mention(start, end, anaphor.labels, None, None, anaphor=True)
+
+    def _opens_clause(self, m: _Mention, pool: list[_Mention]) -> bool:
+        si = self.doc.sentence_index(m.start)
+        if si is None:
+            return False
+        a = next((a for a, b in self.clauses[si] if a <= m.start < b), self.doc.sentences[si][0])
+        i = bisect.bisect_left(pool, a, key=lambda o: o.start)
+        return i < len(pool) and pool[i].start >= m.start
+
+    def _ignored(self) -> list[tuple[int, int]]:
+        return self._cached("ignored", lambda: [m.span() for w in self.g.ignore_words
+                                                for m in re.finditer(re.escape(w), self.text)])
+
+    def _clauses(self) -> list[list[tuple[int, int]]]:
+        def build():
+            breaks = set(self.g.clause_breaks)
+            out = []
+            for s, e in self.doc.sentences:
+                parts, start = [], s
+                for i in range(s, e):
+                    if self.text[i] in breaks:
+                        if i > start:
+                            parts.append((start, i))
+                        start = i + 1
+                if e > start:
+                    parts.append((start, e))
+                out.append(parts or [(s, e)])
+            return out
+        return self._cached("clauses", build)
+
+    def _blocked(self) -> bytearray:
+        """1 where a character belongs to a mention, a date or an ignored word: no cue is read there."""
+        def build():
+            mask = bytearray(len(self.text) + 1)
+            for s, e in [(m.start, m.end) for m in self.mentions] + [(d.start, d.end) for d in self.doc.dates] \
+                    + self._ignored():
+                mask[s:e] = b"\x01" * (e - s)
+            return mask
+        return self._cached("blocked", build)
+
+    def _free(self, start: int, end: int) -> bool:
+        return not any(self.blocked[start:end])
+
+    def _find(self, words: Sequence[str], a: int, b: int) -> list[int]:
+        """Positions in [a, b) where one of ``words`` occurs outside mentions, dates and ignored words."""
+        out = []
+        for w in words:
+            if not w:
+                continue
+            i = self.text.find(w, a, b)
+            while i != -1:
+                if self._free(i, i + len(w)):
+                    out.append(i)
+                i = self.text.find(w, i + 1, b)
+        return sorted(out)
+
+    # -- triggers ----------------------------------------------------------------------------------
+    def hits(self) -> Iterable[_Hit]:
+        doc, text = self.doc, self.text
+        occupied = bytearray(len(text) + 1)
+        for a, b in [(m.start, m.end) for m in self.mentions] + [(d.start, d.end) for d in doc.dates] + doc.titles:
+            occupied[a:b] = b"\x01" * (b - a)
+        words = {w for trigger in self.p.triggers for w in trigger.words}
+        for trigger in self.p.triggers:
+            regex = re.compile("|".join(re.escape(w) for w in sorted(trigger.words, key=len, reverse=True)))
+            for match in regex.finditer(text):
+                s, e = match.span()
+                if any(occupied[s:e]) or any(len(w) > e - s and text.startswith(w, s) for w in words):
+                    continue  # inside a name, a date or a title; or part of a longer trigger word
+                if any(w and text.endswith(w, 0, s) for w in trigger.unless_before):
+                    continue
+                if any(w and text.startswith(w, e) for w in trigger.unless_after):
+                    continue
+                si = doc.sentence_index(s)
+                if si is None:
+                    continue
+                ci = next(i for i, (a, b) in enumerate(self.clauses[si]) if a <= s < b)
+                until = None
+                if trigger.until:
+                    ce = self.clauses[si][ci][1]
+                    spots = [(q, q + len(w)) for w in trigger.until for q in [text.find(w, e, ce)]
+                             if q != -1 and q - e <= trigger.within]
+                    if not spots:
+                        continue
+                    until = min(spots)
+                yield _Hit(trigger, s, e, si, ci, until)
+
+    # -- building blocks ---------------------------------------------------------------------------
+    def in_span(self, a: int, b: int) -> list[_Mention]:
+        i, j = bisect.bisect_left(self.starts, a), bisect.bisect_left(self.starts, b)
+        return [m for m in self.mentions[i:j] if m.end <= b]
+
+    def starting(self, a: int, b: int) -> list[_Mention]:
+        """Mentions that start in [a, b)."""
+        return self.mentions[bisect.bisect_left(self.starts, a):bisect.bisect_left(self.starts, b)]
+
+    def next_mention(self, m: _Mention) -> _Mention | None:
+        i = bisect.bisect_left(self.starts, m.end)
+        return self.mentions[i] if i < len(self.mentions) else None
+
+    def is_modifier(self, m: _Mention) -> bool:
+        """上合组织成员国元首, 美国总统川普, 北约秘书长…: the entity qualifies the noun after it."""
+        after = self.text[m.end:m.end + 8]
+        if any(h and after.startswith(h) for h in self.g.modifier_heads):
+            return True
+        if any(a < m.start and m.end < b - 1 for a, b in self.doc.quotes):
+            return True  # part of a longer quoted name: 以「台澎金马个别关税领域」名义
+        n = self.next_mention(m)
+        if n is None or "PERSON" in m.labels:
+            return False
+        gap = self.text[m.end:n.start]
+        if n.labels == {"PERSON"} and len(gap) <= self.g.person_title_gap and \
+                not any(c in gap for c in (*self.g.coordinators, *self.g.clause_breaks, *self.g.place_prepositions,
+                                           "。", "\n")):
+            return True
+        return gap == "" and bool(m.labels & {"GPE"}) and bool(n.labels & {"ORG", "PERSON"})
+
+    def coordinated(self, a: _Mention, b: _Mention) -> bool:
+        gap = self.text[a.end:b.start]
+        if gap in self.g.coordinators:
+            return True
+        if gap == "":
+            return bool(a.labels & b.labels & self.g.compact_labels)
+        return any(gap == f + c for f in self.g.group_filler for c in (*self.g.coordinators, ""))
+
+    def group_left(self, cands: list[_Mention], i: int) -> int:
+        while i > 0 and self.coordinated(cands[i - 1], cands[i]):
+            i -= 1
+        return i
+
+    def group_right(self, cands: list[_Mention], i: int) -> int:
+        while i + 1 < len(cands) and self.coordinated(cands[i], cands[i + 1]):
+            i += 1
+        return i
+
+    def place_phrases(self, a: int, b: int) -> list[list[_Mention]]:
+        """在泰国曼谷 → [泰国, 曼谷]: place entities right after a place preposition, in [a, b)."""
+        phrases = []
+        mentions = [m for m in self.in_span(a, b) if not m.anaphor]
+        for pos in self._find(self.g.place_prepositions, a, b):
+            prep = next(w for w in self.g.place_prepositions if self.text.startswith(w, pos))
+            at, phrase = pos + len(prep), []
+            for m in mentions:
+                if m.start < at:
+                    continue
+                if m.labels & self.g.place_labels and (m.start == at or phrase and
+                                                       self.text[at:m.start] in self.g.place_joiners):
+                    phrase.append(m)
+                    at = m.end
+                else:
+                    break
+            if phrase:
+                phrases.append(phrase)
+        return phrases
+
+    def first_group(self, a: int, b: int, labels: frozenset) -> list[_Mention]:
+        """The first coordinated group of compatible mentions in [a, b): a clause's subject."""
+        placed = {id(m) for ph in self.place_phrases(a, b) for m in ph}
+        cands = [m for m in self.in_span(a, b) if m.labels & labels and id(m) not in placed and not self.is_modifier(m)]
+        if not cands or any(self.text.endswith(c, a, self.phrase_start(cands[0], a)) for c in self.g.comitatives if c):
+            return []  # 并与X签署: a partner, not the clause's subject
+        return cands[:self.group_right(cands, 0) + 1]
+
+    # -- one trigger -------------------------------------------------------------------------------
+    def analyse(self, hit: _Hit) -> list[_Candidate]:
+        """The relations one trigger states (several when a single-valued role has several referents)."""
+        cs, ce = self.clauses[hit.sentence][hit.clause]
+        phrases = self.place_phrases(cs, ce)
+        relative = self.text.startswith(self.g.relative_marker, hit.end)
+        obj, status = self.find_object(hit, relative, ce)
+        left = self.left_side(hit, cs, phrases, relative, intransitive=status == "none" and not obj)
+        modality = self.modality(cs, left.near_start, hit.start)
+        args = self.fill_entities(hit, left, obj, status, relative, cs, ce)
+        inherited = list(left.inherited)
+
+        for role in self.p.roles:
+            if role.kind == "date":
+                date, cj = self.find_date(hit, cs, ce)
+                if date is not None:
+                    args[role.name].append(("date", date, False))
+                    inherited += [cj] if cj is not None else []
+            elif role.kind == "place":
+                host = left.subject if left.host else []
+                place, cj = self.find_place(hit, phrases, host, inherit=not relative)
+                if place is not None and place.labels & role.labels:
+                    args[role.name].append(("entity", place, False))
+                    inherited += [cj] if cj is not None else []
+            elif role.kind == "string":
+                value = self.find_string(hit, role.values, cs, ce)
+                if value is not None:
+                    args[role.name].append(("string", value, False))
+        evidence = (cs, ce)
+        for cj in inherited:
+            a, b = self.clauses[hit.sentence][cj]
+            evidence = (min(evidence[0], a), max(evidence[1], b))
+        corefs = sum(1 for items in args.values() for _, _, coref in items if coref)
+        confidence = self.p.confidence - 0.05 * len(set(inherited)) - 0.1 * min(3, corefs) \
+            - (0.05 if left.topic and not obj else 0)
+        return self.split(hit, args, modality, evidence, max(0.05, min(0.99, round(confidence, 2))))
+
+    def left_side(self, hit: _Hit, cs: int, phrases, relative: bool, intransitive: bool) -> "_Left":
+        """Subject, passive agents and topic left of the trigger; a subject missing from the clause is
+        taken from an earlier clause of the sentence."""
+        g, out = self.g, _Left(near_start=cs)
+        placed = {id(m) for ph in phrases for m in ph}
+        subject_labels = self.before_labels | (self.promoted_labels if intransitive else frozenset())
+        start = cs
+        copula = self._find(g.copulas, cs, hit.start) if relative else []
+        if copula:  # X 是 A 每年举行的 …
+            out.topic = self.nearest_group(cs, copula[-1], self.after_labels, placed)
+            start = copula[-1] + 1
+        by = self._find(g.by_markers, start, hit.start)
+        if by and any(m.labels & self.after_labels for d in self._find([g.relative_marker], by[-1], hit.start)
+                      for m in self.starting(d + len(g.relative_marker), d + len(g.relative_marker) + 2)[:1]):
+            by = []  # 由南非主办的第一届峰会于…举行: the 由 belongs to a relative clause before the topic
+        if by:  # X 由 A、B 签署
+            out.subject = [m for m in self.in_span(by[-1] + 1, hit.start)
+                           if m.labels & self.before_labels and id(m) not in placed and not self.is_modifier(m)]
+            out.by_agents = bool(out.subject)
+            out.topic = out.topic or self.nearest_group(start, by[-1], self.after_labels, placed)
+            out.near_start = by[-1]
+            if not out.topic and intransitive and not relative:  # 东盟于…成立，由五国共同创建
+                out.topic = self.shared_group(hit, self.after_labels, out)[:1]
+            return out
+        if hit.trigger.host and relative:  # 在越南主办的第37届东盟峰会期间
+            out.subject = [ph[-1] for ph in phrases if ph[-1].end == hit.start]
+            out.host = bool(out.subject)
+        if not out.subject:
+            out.subject, wants_subject = self.scan_subject(start, hit.start, placed, subject_labels)
+            if (not out.subject or wants_subject) and not relative and not self._find(g.subject_nouns, start,
+                                                                                      hit.start):
+                out.subject = self.shared_group(hit, subject_labels, out) + out.subject
+        own = [m for m in out.subject if m.start >= start]
+        out.near_start = own[0].end if own else start
+        return out
+
+    def owners(self, m: _Mention, floor: int) -> list[_Mention]:
+        """The group right before ``m`` and its relative marker: A与B的X → [A, B]."""
+        marker = self.g.relative_marker
+        at = len(self.text[floor:m.start].rstrip("《“「『\"")) + floor
+        if not self.text.endswith(marker, floor, at):
+            return []
+        cands = [o for o in self.in_span(floor, at - len(marker))
+                 if o.labels & self.before_labels and not self.is_modifier(o)]
+        if not cands or cands[-1].end != at - len(marker):
+            return []
+        return cands[self.group_left(cands, len(cands) - 1):]
+
+    def shared_group(self, hit: _Hit, labels: frozenset, left: "_Left") -> list[_Mention]:
+        """The subject of the nearest earlier clause of the sentence that has one (zero anaphora)."""
+        for cj in range(hit.clause - 1, -1, -1):
+            a, b = self.clauses[hit.sentence][cj]
+            group = self.first_group(a, b, labels)
+            if group:
+                left.inherited.append(cj)
+                left.shared_ids |= {id(m) for m in group}
+                return group
+        return []
+
+    def fill_entities(self, hit: _Hit, left: "_Left", obj, status: str, relative: bool, cs: int, ce: int) -> dict:
+        args: dict[str, list] = {r.name: [] for r in self.p.roles}
+        after_roles = [r for r in self.p.roles if r.kind == "entity" and r.position == "after"]
+        before_roles = [r for r in self.p.roles if r.kind == "entity" and r.position == "before"]
+        for m in obj or left.topic:
+            self._assign(args, after_roles, m, id(m) in left.shared_ids)
+        subject, owners = list(left.subject), []
+        if not obj and not left.topic and status == "none" and not left.by_agents:  # X于1999年成立
+            promoted = []
+            for m in list(subject):
+                role = next((r for r in after_roles if r.intransitive == "subject" and m.labels & r.labels), None)
+                if role is not None and (role.many or not args[role.name]):
+                    args[role.name].append(("entity", m, id(m) in left.shared_ids or m.anaphor))
+                    subject.remove(m)
+                    promoted.append(m)
+            if promoted and not subject:  # 欧盟与加拿大的《全面经济贸易协定》于…签署
+                owners = self.owners(promoted[0], cs)
+        for m in subject:
+            self._assign(args, before_roles, m, id(m) in left.shared_ids)
+        for m in owners:
+            self._assign(args, [r for r in before_roles if r.possessor], m, False)
+        stated = any(args[r.name] for r in before_roles)
+        for role in after_roles:  # 埃及也正式加入: the organisation named before
+            if role.omitted == "nearest" and not args[role.name] and status == "none" and not relative and stated:
+                used = {m.key for items in args.values() for _, m, _ in items if isinstance(m, _Mention)}
+                m = self.nearest_earlier(hit.start, role.labels, used)
+                if m is not None:
+                    args[role.name].append(("entity", m, True))
+        return args
+
+    def _assign(self, args: dict, roles: list[Role], m: _Mention, inherited: bool) -> None:
+        role = next((r for r in roles if m.labels & r.labels), None)
+        if role is not None:
+            args[role.name].append(("entity", m, inherited or m.anaphor))
+
+    def scan_subject(self, a: int, b: int, placed: set, labels: frozenset) -> tuple[list[_Mention], bool]:
+        """The group nearest left of the trigger, with the subject further left when it is a partner
+        (A 在X 与 B 签署). The flag says a partner was found but its subject was not."""
+        cands = [m for m in self.in_span(a, b)
+                 if m.labels & labels and id(m) not in placed and not self.is_modifier(m)]
+        if not cands:
+            return [], False
+        j = self.group_left(cands, len(cands) - 1)
+        group = cands[j:]
+        partner = any(self.text.endswith(c, a, self.phrase_start(group[0], a)) for c in self.g.comitatives if c)
+        if not partner:
+            return group, False
+        if j == 0:
+            return group, True
+        k = self.group_left(cands, j - 1)
+        return cands[k:j] + group, False
+
+    def phrase_start(self, m: _Mention, floor: int) -> int:
+        """Where the noun phrase headed by ``m`` starts: before the modifiers right in front (美国普渡大学)."""
+        start = m.start
+        for o in reversed(self.in_span(floor, m.start)):
+            if o.end == start and self.is_modifier(o):
+                start = o.start
+            elif o.end < start:
+                break
+        return start
+
+    def nearest_group(self, a: int, b: int, labels: frozenset, placed: set) -> list[_Mention]:
+        cands = [m for m in self.in_span(a, b) if m.labels & labels and id(m) not in placed]
+        if not cands:
+            return []
+        return cands[self.group_left(cands, len(cands) - 1):]
+
+    def find_object(self, hit: _Hit, relative: bool, ce: int) -> tuple[list[_Mention], str]:
+        """(object group, status): status is entity, other (an unnamed object) or none (no object)."""
+        labels = self.after_labels
+        if hit.until:
+            named = self.in_span(hit.end, hit.until[0])
+            cands = [m for m in named if m.labels & labels]
+            if cands:
+                return cands[:self.group_right(cands, 0) + 1], "entity"
+            return [], "other" if named else "none"
+        start = hit.end + (len(self.g.relative_marker) if relative else 0)
+        limit = start + (2 if relative else self.g.object_gap)
+        cands = [m for m in self.in_span(start, ce) if m.labels & labels and not self.is_modifier(m)]
+        if cands and cands[0].start <= limit:
+            return cands[:self.group_right(cands, 0) + 1], "entity"
+        if relative:
+            return [], "other"
+        # 设立了由…组成的X: the head of a long object follows its relative marker.
+        marker = self.g.relative_marker
+        for i, m in enumerate(cands):
+            if self.text.startswith(marker, m.start - len(marker)) or \
+                    self.text.startswith(marker, m.start - len(marker) - 1) and not self.text[m.start - 1].isalnum():
+                return cands[i:self.group_right(cands, i) + 1], "entity"
+        listed = self.apposition(hit, ce)
+        if listed:
+            return listed, "entity"
+        rest = self.text[hit.end:ce].lstrip("了过")
+        if not rest or rest[0] in _CLOSING or any(w and rest.startswith(w) for w in self.p.intransitive_after):
+            return [], "none"
+        return [], "other"
+
+    def apposition(self, hit: _Hit, ce: int) -> list[_Mention]:
+        """组建三个集团，即东欧集团(…)，高加索集团(…): an unnamed object spelled out after 即, one named
+        entity opening each following clause of the sentence."""
+        clauses = self.clauses[hit.sentence]
+        following = [c for c in clauses if c[0] >= ce]
+        if not following or not self.g.apposition_markers:
+            return []
+        a, b = following[0]
+        marker = next((w for w in self.g.apposition_markers if w and self.text.startswith(w, a)), None)
+        if marker is None:
+            return []
+        out = []
+        for k, (a, b) in enumerate(following):
+            at = a + len(marker) if k == 0 else a
+            first = next((m for m in self.in_span(at, b)), None)
+            if first is None or first.start != at or not first.labels & self.after_labels:
+                break
+            out.append(first)
+        return out
+
+    def nearest_earlier(self, pos: int, labels: frozenset, used: set) -> _Mention | None:
+        for m in reversed(self.mentions):
+            if m.end <= pos and m.labels & labels and m.index is not None and m.key not in used:
+                return m
+        return None
+
+    def modality(self, clause_start: int, near_start: int, trigger: int) -> str:
+        for kind in ("negated", "planned"):
+            cues = self.g.modality[kind]
+            if self._find(cues["near"], near_start, trigger) or self._find(cues["clause"], clause_start, trigger):
+                return kind
+        return "asserted"
+
+    def usable_dates(self, a: int, b: int) -> list[_Date]:
+        marker, dates = self.g.relative_marker, self.doc.dates
+        i, j = bisect.bisect_left(dates, a, key=lambda d: d.start), bisect.bisect_left(dates, b, key=lambda d: d.start)
+        return [d for d in dates[i:j] if d.end <= b and d.type not in self.g.date_skip_types
+                and not self.text.startswith(marker, d.end)]
+
+    def _prefer(self, dates: list[_Date]) -> list[_Date]:
+        preferred = [d for d in dates if d.type in self.g.date_prefer_types]
+        return preferred or dates
+
+    def find_date(self, hit: _Hit, cs: int, ce: int) -> tuple[_Date | None, int | None]:
+        """The clause's date nearest before the trigger, else after it, else the nearest one of an
+        earlier clause of the sentence (returned with that clause's index)."""
+        dates = self.usable_dates(cs, ce)
+        before = self._prefer([d for d in dates if d.end <= hit.start])
+        if before:
+            return before[-1], None
+        after = self._prefer([d for d in dates if d.start >= hit.end])
+        if after:
+            return after[0], None
+        for cj in range(hit.clause - 1, -1, -1):
+            a, b = self.clauses[hit.sentence][cj]
+            dates = self._prefer(self.usable_dates(a, b))
+            if dates:
+                return dates[-1], cj
+        return None, None
+
+    def find_place(self, hit: _Hit, phrases, host, inherit: bool) -> tuple[_Mention | None, int | None]:
+        host_ids = {id(m) for m in host}
+        phrases = [ph for ph in phrases if id(ph[-1]) not in host_ids]
+        before = [ph[-1] for ph in phrases if ph[-1].end <= hit.start]
+        if before:
+            return before[-1], None
+        # 成立于上海: a place phrase right after the trigger (not one inside its object).
+        after = [ph[-1] for ph in phrases if any(self.text.startswith(w, hit.end) and ph[0].start == hit.end + len(w)
+                                                 for w in self.g.place_after)]
+        if after:
+            return after[0], None
+        for cj in range(hit.clause - 1, -1, -1) if inherit else ():  # not into a relative clause (X成立的Y)
+            a, b = self.clauses[hit.sentence][cj]
+            earlier = self.place_phrases(a, b)
+            if earlier:
+                return earlier[-1][-1], cj
+        return None, None
+
+    def find_string(self, hit: _Hit, values: Sequence[str], cs: int, ce: int) -> str | None:
+        spans = [(hit.start, hit.until[1])] if hit.until else []
+        spans.append((cs, ce))
+        for a, b in spans:
+            found = [(i, -len(v), v) for v in values for i in [self.text.find(v, a, b)] if i != -1]
+            if found:
+                i, neg, _ = min(found)
+                s, e = self.doc.view.to_original(i, i - neg)
+                return self.doc.view.original[s:e]
+        return None
+
+    def split(self, hit: _Hit, args: dict, modality: str, evidence: tuple, confidence: float) -> list[_Candidate]:
+        """One candidate per referent of a single-valued role given several (举办东盟峰会和东亚峰会)."""
+        args = {k: v for k, v in args.items() if v}
+        multi = next((r.name for r in self.p.roles if not r.many and len(args.get(r.name, [])) > 1), None)
+        variants = [args] if multi is None else [{**args, multi: [item]} for item in args[multi]]
+        out = []
+        for variant in variants:
+            variant = {k: (v if self.p.role(k).many else v[:1]) for k, v in variant.items()}
+            variant = {k: self._expand(v) for k, v in variant.items()}
+            variant = {k: v for k, v in variant.items() if v}
+            if any(r not in variant for r in self.p.requires):
+                continue
+            if self.p.requires_any and not any(r in variant for r in self.p.requires_any):
+                continue
+            keys = {k: frozenset(_key(item) for item in v) for k, v in variant.items()}
+            out.append(_Candidate(self.p.type, modality, hit.sentence, hit.start, evidence, confidence, variant, keys,
+                                  (hit.start, self.p.type)))
+        return out
+
+    @staticmethod
+    def _expand(items: list) -> list:
+        """Resolve anaphors: a plural one gives its antecedents, an unresolved one nothing; no repeats."""
+        out, seen = [], set()
+        for kind, payload, coref in items:
+            if kind == "entity" and payload.group:
+                expanded = [("entity", _Mention(payload.start, payload.end, payload.labels, i, k, True), True)
+                            for i, k in zip(payload.group, payload.group_keys)]
+            elif kind == "entity" and payload.index is None:
+                expanded = []
+            else:
+                expanded = [(kind, payload, coref)]
+            for item in expanded:
+                if _key(item) not in seen:
+                    seen.add(_key(item))
+                    out.append(item)
+        return out
+
+
+def _key(item) -> str:
+    kind, payload, _ = item
+    if kind == "entity":
+        return f"e:{payload.key}"
+    if kind == "date":
+        return f"d:{payload.index}"
+    return f"s:{payload}"
+
+
+def _merge(candidates: list[_Candidate], patterns: dict[str, RelationPattern]) -> list[_Candidate]:
+    """Mentions of one act in one sentence become one relation: same type, sentence and modality, and
+    every identity role that both give names the same referents."""
+    merged: list[_Candidate] = []
+    for cand in sorted(candidates, key=lambda c: c.order):
+        identity = patterns[cand.type].identity
+        target = None
+        for other in merged:
+            if (other.type, other.sentence, other.modality) != (cand.type, cand.sentence, cand.modality):
+                continue
+            shared = [r for r in identity if r in other.keys and r in cand.keys]
+            if shared and all(other.keys[r] == cand.keys[r] for r in shared):
+                target = other
+                break
+        if target is None:
+            merged.append(cand)
+            continue
+        for role, items in cand.args.items():
+            if role not in target.args:
+                target.args[role] = items
+                target.keys[role] = cand.keys[role]
+            elif patterns[cand.type].role(role).many:
+                extra = [i for i in items if _key(i) not in target.keys[role]]
+                target.args[role] = target.args[role] + extra
+                target.keys[role] = target.keys[role] | {_key(i) for i in extra}
+        target.evidence = (min(target.evidence[0], cand.evidence[0]), max(target.evidence[1], cand.evidence[1]))
+        target.confidence = max(target.confidence, cand.confidence)
+    return merged
+
+
+def find_relations(view, tokens: Sequence[tuple[int, int]], sentences: Sequence[tuple[int, int]],
+                   entities: Sequence, dates: Sequence, patterns: Sequence[RelationPattern]) -> list[Relation]:
+    """Relations of one document, in text order. ``sentences`` are original-text spans (``tokens``
+    too; the patterns read characters, so they are accepted for the component's sake and unused);
+    ``entities``/``dates`` are the mentions of the earlier stages, which the arguments index."""
+    if not patterns or not sentences:
+        return []
+    doc = _Document.build(view, sentences, entities, dates, patterns[0].grammar.convert)
+    candidates = []
+    for pattern in patterns:
+        engine = _Engine(pattern, doc)
+        for hit in engine.hits():
+            candidates += engine.analyse(hit)
+    by_type = {p.type: p for p in patterns}
+    relations = []
+    for cand in sorted(_merge(candidates, by_type), key=lambda c: (c.evidence[0], c.trigger)):
+        pattern = by_type[cand.type]
+        args = []
+        for role in pattern.roles:
+            for kind, payload, coref in cand.args.get(role.name, []):
+                if kind == "entity":
+                    args.append(RelationArg(role.name, "entity", index=payload.index, coref=coref))
+                elif kind == "date":
+                    args.append(RelationArg(role.name, "date", index=payload.index))
+                else:
+                    args.append(RelationArg(role.name, "string", value=payload))
+        start, end = view.to_original(*cand.evidence)
+        relations.append(Relation(cand.type, cand.modality, start, end, cand.confidence, tuple(args)))
+    return relations
