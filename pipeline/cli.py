@@ -81,7 +81,8 @@ def cmd_eval(args) -> int:
     from . import evaluate
 
     nlp = None if args.pred else _load(args)
-    report = evaluate.evaluate_folder(args.gold, corpus_dir=args.corpus, pred_dir=args.pred, nlp=nlp)
+    doc_ids = [d.strip() for d in args.docs.split(",") if d.strip()] if args.docs else None
+    report = evaluate.evaluate_folder(args.gold, corpus_dir=args.corpus, pred_dir=args.pred, nlp=nlp, doc_ids=doc_ids)
     out = Path(args.output)
     evaluate.write_report(report, out)
     _console().print(evaluate.render(report))
@@ -183,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--corpus", default="corpus", help="folder of <doc_id>.txt texts")
     ev.add_argument("--pred", help="folder of predicted <doc_id>.json (default: run the pipeline)")
     ev.add_argument("-o", "--output", default="outputs/eval", help="where metrics.csv/json and errors.csv go")
+    ev.add_argument("--docs", help="only these documents (comma-separated doc ids), e.g. a held-out pair")
     ev.add_argument("--fail-under", help="floors such as entities=0.8,dates=0.7 (strict micro F1)")
     _pipeline_options(ev)
     ev.set_defaults(func=cmd_eval)

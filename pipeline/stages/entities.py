@@ -185,6 +185,7 @@ def _abbreviation_candidates(text, token_bounds, full_matches, gazetteer: Gazett
 def model_candidates(view: TextView, sentences, resources: EntityResources) -> list[_Candidate]:
     rules, gazetteer = resources.rules, resources.gazetteer
     stoplist = set(rules["model_stoplist"])
+    edge_particles = set(rules["model_edge_particles"])
     # A line of a few characters (a heading, a table cell) gives the model no context to go on;
     # a very long "sentence" (no punctuation for pages) is fed in windows.
     spans = [window for s, e in sentences if e - s >= 5
@@ -202,6 +203,8 @@ def model_candidates(view: TextView, sentences, resources: EntityResources) -> l
             while start < end and not _is_name_char(view.working[start]):
                 start += 1
             while end > start and not _is_name_char(view.working[end - 1]):
+                end -= 1
+            while end - start > 2 and view.working[end - 1] in edge_particles:
                 end -= 1
             surface = view.working[start:end]
             if not surface or not _HAN.search(surface) or surface in stoplist or \
@@ -244,7 +247,10 @@ def _is_name_char(ch: str) -> bool:
 
 
 def place_label(name: str, rules: dict) -> str:
-    """GPE for polities and their cities, LOC for regions and geographic features."""
+    """GPE for polities and their cities, LOC for regions and geographic features, FAC for
+    facilities (园区, 机场) the model calls places."""
+    if any(name.endswith(s) and len(name) > len(s) for s in rules["suffixed_name_heads"]["FAC"] if len(s) > 1):
+        return "FAC"
     if any(name.endswith(s) for s in rules["gpe_suffixes"]):
         return "GPE"
     if any(name.endswith(s) for s in rules["loc_suffixes"]):
@@ -305,8 +311,12 @@ def _named_events(text: str, entities: list[_Candidate], rules: dict) -> list[_C
         if match is None:
             continue
         start = c.start
-        while start in by_end and by_end[start].start < start:
-            start = by_end[start].start
+        while True:  # 伊斯坦堡北约峰会, 中国—东盟领导人会议: chain back over adjacent names
+            joint = start - 1 if start and text[start - 1] in _DASH and start - 1 in by_end else start
+            if joint in by_end and by_end[joint].start < start:
+                start = by_end[joint].start
+            else:
+                break
         numbered = before.search(text, max(0, start - 6), start)
         if numbered:
             start = numbered.start()
@@ -322,6 +332,7 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[_C
     stop_tags = set(rules["suffixed_name_stop_tags"])
     name_tags = set(rules["name_word_tags"])
     stop_words = set(rules["bare_law_stops"])
+    name_verbs = set(rules["name_verbs"])
     meetings = tuple(rules["meeting_words"])
     found = []
     for c in entities:
@@ -336,7 +347,8 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[_C
                 head = None
             if head:
                 best = (e, head[1])
-            elif not _HAN.fullmatch(word[0]) or word in stop_words or word_tags.get(word) in stop_tags:
+            elif not _HAN.fullmatch(word[0]) or word in stop_words or \
+                    (word_tags.get(word) in stop_tags and word not in name_verbs):
                 break
         if best:
             end, label = best
@@ -345,7 +357,7 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[_C
     return found
 
 
-def _words_after(working_tokens, position: int, limit: int = 4) -> list[tuple[int, int]]:
+def _words_after(working_tokens, position: int, limit: int = 5) -> list[tuple[int, int]]:
     """The words that follow ``position``; a word it cuts into counts from ``position`` on
     (中亚 + 地区 inside the token 中亚地区)."""
     starts = [s for s, _ in working_tokens]
