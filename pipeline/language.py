@@ -61,7 +61,8 @@ def build_resources(gazetteers: Sequence[str | Path] = (), patterns: Sequence[st
     segmenter = Segmenter(cache_dir(), user_words=[n for n in gazetteer.names if len(n) > 1])
     from .stages.relations import load_patterns
 
-    return Resources(normalizer, segmenter, gazetteer, load_yaml("entity_rules.yaml"), load_patterns(patterns))
+    entity_rules = {**load_yaml("entity_rules.yaml"), "person_names": load_yaml("person_names.yaml")}
+    return Resources(normalizer, segmenter, gazetteer, entity_rules, load_patterns(patterns))
 
 
 class ZhTokenizer:

@@ -224,13 +224,15 @@ def model_candidates(view: TextView, sentences, resources: EntityResources) -> l
 
 
 _COUNTED_PLACES = re.compile(r"^[\d一二两三四五六七八九十百千数多各诸全该此本]+[国方省市州]$")
-_YEAR_NUMBER = re.compile(r"^[\d一二三四五六七八九十〇零]+年")
+_YEAR_NUMBER = re.compile(r"^[\d一二三四五六七八九十百千〇零]+年")
 
 
 def _not_a_name(surface: str, label: str, text: str, end: int, rules: dict) -> bool:
     """Model spans that are counts (五国), single characters other than places, or an era name
     before a year (民国95年: a date)."""
     if _COUNTED_PLACES.match(surface) or (len(surface) == 1 and label != "LOC"):
+        return True
+    if label == "PERSON" and not looks_like_person(surface, rules["person_names"]):
         return True
     return any(surface.endswith(era) for era in rules["era_names"]) and bool(_YEAR_NUMBER.match(text[end:end + 6]))
 
@@ -240,6 +242,15 @@ _MODEL_WINDOW = 400
 
 def _windows(start: int, end: int, size: int) -> list[tuple[int, int]]:
     return [(a, min(a + size, end)) for a in range(start, end, size)]
+
+
+def looks_like_person(name: str, names: dict) -> bool:
+    """A common surname first, a transliterated foreign name, or a name with an interpunct."""
+    if "·" in name or "•" in name:
+        return True
+    if name[:2] in names["compound_surnames"] or (name[0] in names["surnames"] and len(name) <= 4):
+        return True
+    return all(ch in names["transliteration_chars"] for ch in name)
 
 
 def _is_name_char(ch: str) -> bool:
@@ -268,7 +279,9 @@ def rule_candidates(text: str, working_tokens, entities: list[_Candidate], resou
         title = match.group(1).strip()
         if not title:
             continue
-        label = "LAW" if title.endswith(law_suffixes) else "WORK_OF_ART"
+        # A trailing parenthesis (年份, 草案) does not hide what the title is: 《…行动计划（2018—2022）》.
+        core = re.sub(r"[（(][^（）()]*[）)]$", "", title)
+        label = "LAW" if core.endswith(law_suffixes) else "WORK_OF_ART"
         found.append(_Candidate(match.start(1), match.end(1), label, match.group(1), "", RULE))
     found += _quoted_events(text, rules)
     found += _named_events(text, entities, rules)
