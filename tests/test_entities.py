@@ -174,3 +174,15 @@ def test_numbered_events(run, text, name):
 def test_era_year_is_not_a_place(run):
     doc = run("該校自民國95年起招收研究生。")
     assert not [m for m in doc._.entities if "民國" in m.text]
+
+
+def test_short_forms_defined_in_the_text(run):
+    doc = run("北京首都國際機場股份有限公司（簡稱首都機場）昨日公布業績。首都機場的客運量增長一成，首都機場股份則上漲。")
+    shorts = [m for m in doc._.entities if m.text == "首都機場"]
+    assert len(shorts) >= 2
+    assert all(m.label == "ORG" and m.canonical == "北京首都国际机场股份有限公司" for m in shorts)
+
+
+def test_quoted_names_that_end_in_an_event_word(run):
+    doc = run("該校每年舉辦「亞太青年創新論壇」。")
+    assert find(doc, "亞太青年創新論壇").label == "EVENT"

@@ -71,6 +71,9 @@ def find_entities(view: TextView, tokens: Sequence[tuple[int, int]], sentences: 
     merged = _resolve(gaz + model)
     rules = rule_candidates(text, _working_tokens(view, tokens), merged, resources)
     resolved = _resolve(rules + merged)
+    aliases = defined_aliases(text, token_bounds, resolved, resources.rules)
+    if aliases:
+        resolved = _resolve(aliases + resolved)
     mentions: list[EntityMention] = []
     for c in resolved:
         start, end = view.to_original(c.start, c.end)
@@ -78,6 +81,31 @@ def find_entities(view: TextView, tokens: Sequence[tuple[int, int]], sentences: 
             continue  # two working spans inside one conversion block: keep the first
         mentions.append(EntityMention(start, end, view.original[start:end], c.label, c.canonical, c.kb_id, c.source))
     return mentions
+
+
+def defined_aliases(text: str, token_bounds: set[int], entities: list[_Candidate], rules: dict) -> list[_Candidate]:
+    """``X（简称Y）`` / ``X（Y）`` after an entity X: Y and its later mentions are X too.
+
+    A later mention inside a longer name (国泰 in 国泰港龙航空) is left to that name."""
+    cues = "|".join(map(re.escape, sorted(rules["alias_cues"], key=len, reverse=True)))
+    definition = re.compile(rf"[（(](?:(?:{cues})[：:]?)?[“「\"]?([\u3400-\u9fff]{{2,8}})[”」\"]?[）)]")
+    taken = {(c.start, c.end) for c in entities}
+    occupied = {i for c in entities for i in range(c.start, c.end)}
+    found = []
+    for c in entities:
+        match = definition.match(text, c.end)
+        if not match or c.label not in ("ORG", "GPE", "LOC", "FAC", "EVENT", "LAW", "PERSON"):
+            continue
+        alias = match.group(1)
+        found.append(_Candidate(match.start(1), match.end(1), c.label, c.canonical, c.kb_id, RULE))
+        for later in re.finditer(re.escape(alias), text[match.end():]):
+            start = match.end() + later.start()
+            end = start + len(alias)
+            inside_other = (start, end) not in taken and any(i in occupied for i in range(start, end))
+            whole = start in token_bounds and (end in token_bounds or not _HAN.match(text[end:end + 1] or " "))
+            if whole and not inside_other:
+                found.append(_Candidate(start, end, c.label, c.canonical, c.kb_id, RULE))
+    return found
 
 
 def _working_tokens(view: TextView, tokens):
@@ -298,9 +326,12 @@ def _quoted_events(text: str, rules: dict) -> list[_Candidate]:
     cues = tuple(sorted(rules["codename_cues"], key=len, reverse=True))
     heads = tuple(sorted(rules["quoted_event_heads"], key=len, reverse=True))
     found = []
+    event_heads = tuple(rules["event_heads"])
     for match in _QUOTED.finditer(text):
         before, after = text[:match.start()], text[match.end():]
-        if before.endswith(cues) or before.endswith(heads) or after.startswith(heads):
+        inner = match.group()[1:-1]
+        if before.endswith(cues) or before.endswith(heads) or after.startswith(heads) or \
+                (len(inner) > 2 and inner.endswith(event_heads)):
             found.append(_Candidate(match.start() + 1, match.end() - 1, "EVENT", match.group()[1:-1], "", RULE))
     return found
 
