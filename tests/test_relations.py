@@ -189,6 +189,10 @@ def test_visited_through_the_cli(tmp_path):
      "unknown key(s) colour"),
     ("type: visited\ntriggers: [{words: [访问]}]\nroles: {x: {labels: [GPE], position: before}}\n"
      "requires: [y]\n", "requires"),
+    ("type: visited\ntriggers: [{words: [访问]}]\nroles: {x: {labels: [GPE], position: before}}\n"
+     "alias_brackets: ['（']\n", "alias_brackets"),
+    ("type: visited\ntriggers: [{words: [访问]}]\nroles: {x: {labels: [GPE], position: before}}\n"
+     "numerals: 5\n", "numerals"),
     ("type: Visited!\n", "type"),
     ("type: [unclosed\n", "not valid YAML"),
     ("- just a list\n", "expected a mapping"),

@@ -9,18 +9,25 @@ from that position are known to the engine generically and tuned by the words in
 
 ``before`` (the subject)
     the coordinated group left of the trigger in its clause (``A、B和C``, compact ``俄白两国``),
-    with a partner further right (``A 在X 与 B 签署``); the agents of a passive (``由 A、B 签署``); or,
-    when the clause states no subject at all, the first group of an earlier clause of the sentence
-    (``X于…成立，…加入Y``).
+    with a partner further right (``A 在X 与 B 签署``, ``A与两所大学——B及C——签订``); the agents of a
+    passive (``由 A、B 签署``); or, when the clause states no subject at all, the first group of an
+    earlier clause of the sentence that has one (``X于…成立，…加入Y``; in ``X成立，…设立Y，…再设立Z`` the
+    founder of Z is X), without that clause's partner when the clause has its own (``A与B签订X，又与C
+    签署Y``: A and C).
 ``after`` (the object)
     right of the trigger (within ``object_gap`` characters, or between the two parts of a split
-    trigger such as ``成为…成员``); the head of a relative clause (``A签订的X``); the topic of a passive
-    (``X由A签署``) or of a copula (``X是A每年举行的…``). A role marked ``intransitive: subject`` takes
-    the subject when the trigger has no object (``X于1999年成立``); one marked ``omitted: nearest``
-    takes the nearest earlier compatible mention when nothing names it (``埃及也正式加入``).
+    trigger such as ``成为…成员``); the head of a relative clause (``A签订的X``, ``成立于1963年的X``); the
+    topic of a passive (``X由A签署``) or of a copula (``X是A每年举行的…``, ``X是由A成立的银行``). A role
+    marked ``intransitive: subject`` takes the subject when the trigger has no object
+    (``X于1999年成立``); one marked ``omitted: nearest`` takes the nearest earlier compatible mention
+    when nothing names it (``埃及也正式加入``).
 ``date`` / ``place``
-    from the trigger's clause, else inherited from an earlier clause of the sentence (its leading
-    date, a ``在…举行的…峰会上`` frame).
+    from the trigger's clause (for a relative clause, not from after its head), else inherited from
+    an earlier clause of the sentence (its leading date, a ``在…举行的…峰会上`` frame).
+
+An entity that only qualifies another noun is no argument: ``上合组织成员国元首``, ``欧洲共同体12国外长``,
+``美国总统川普``, a place before ``的`` and an organisation (``荷兰的史基浦集团``, ``位于仙台的东北大学``), or
+an alias in brackets after a name (``国家实验研究院（国研院）``: the full name is the argument).
 
 Anaphors (``该组织``, ``该条约``, ``两国``, ``它``) stand for the nearest earlier compatible entity and
 give arguments with ``coref=True``. Cue words before the trigger make a relation ``negated``
@@ -128,7 +135,13 @@ class Grammar:
     copulas: tuple[str, ...]
     relative_marker: str
     apposition_markers: tuple[str, ...]
+    appositive_openers: tuple[str, ...]
     modifier_heads: tuple[str, ...]
+    state_counts: tuple[str, ...]
+    numerals: str
+    locative_verbs: tuple[str, ...]
+    alias_brackets: tuple[tuple[str, str], ...]
+    alias_markers: tuple[str, ...]
     person_title_gap: int
     subject_nouns: tuple[str, ...]
     ignore_words: tuple[str, ...]
@@ -274,6 +287,14 @@ def _grammar(raw: dict, overrides: dict, source, convert) -> Grammar:
     marker = data["relative_marker"]
     if not isinstance(marker, str) or not marker:
         raise PatternError(source, "relative_marker: expected one word such as 的")
+    numerals = data["numerals"]
+    if not isinstance(numerals, str):
+        raise PatternError(source, f"numerals: expected a string of numeral characters, got {numerals!r}")
+    brackets = words("alias_brackets")
+    if any(len(b) != 2 for b in brackets):
+        raise PatternError(source, f"alias_brackets: expected pairs of an opening and a closing bracket such as "
+                                   f"（）, got {list(brackets)!r}")
+    brackets = tuple((b[0], b[1]) for b in brackets)
     return Grammar(
         clause_breaks=words("clause_breaks", False), coordinators=words("coordinators", False),
         group_filler=words("group_filler"), compact_labels=_labels(data["compact_labels"], "compact_labels", source)
@@ -281,8 +302,11 @@ def _grammar(raw: dict, overrides: dict, source, convert) -> Grammar:
         comitatives=words("comitatives"), place_prepositions=words("place_prepositions"),
         place_labels=_labels(data["place_labels"], "place_labels", source), place_joiners=words("place_joiners"),
         place_after=words("place_after"), apposition_markers=words("apposition_markers"),
+        appositive_openers=words("appositive_openers", False), locative_verbs=words("locative_verbs"),
+        alias_brackets=brackets, alias_markers=words("alias_markers"),
         by_markers=words("by_markers"), copulas=words("copulas"), relative_marker=convert(marker),
-        modifier_heads=words("modifier_heads"), person_title_gap=_int(data["person_title_gap"], "person_title_gap",
+        modifier_heads=words("modifier_heads"), state_counts=words("state_counts"), numerals=numerals,
+        person_title_gap=_int(data["person_title_gap"], "person_title_gap",
                                                                       source),
         subject_nouns=words("subject_nouns"), ignore_words=words("ignore_words"), modality=modality,
         anaphors=tuple(anaphors),
@@ -476,6 +500,7 @@ class _Left:
     subject: list = field(default_factory=list)       # the subject group (or the passive's agents)
     topic: list = field(default_factory=list)         # the topic of a passive or copula
     by_agents: bool = False
+    copula: bool = False                              # the topic is the subject of a copula (X是A设立的Y)
     host: bool = False                                # the subject is a host right before the trigger
     inherited: list = field(default_factory=list)     # clause indexes that gave arguments
     shared_ids: set = field(default_factory=set)      # mentions taken from an earlier clause
@@ -504,6 +529,7 @@ class _Engine:
         self.clauses = self._clauses()
         self.mentions = self._with_anaphors()
         self.starts = [m.start for m in self.mentions]
+        self.name_ends = {m.end for m in self.mentions if not m.anaphor}
         self.blocked = self._blocked()
         self.before_labels = frozenset().union(*(r.labels for r in pattern.roles
                                                  if r.kind == "entity" and r.position == "before"))
@@ -694,8 +720,17 @@ class _Engine:
         return self.mentions[i] if i < len(self.mentions) else None
 
     def is_modifier(self, m: _Mention) -> bool:
-        """上合组织成员国元首, 美国总统川普, 北约秘书长…: the entity qualifies the noun after it."""
-        after = self.text[m.end:m.end + 8]
+        """上合组织成员国元首, 美国总统川普, 荷兰的史基浦集团, 国研院 in 国家实验研究院（国研院）: the entity
+        qualifies another noun or names one again, it is no argument of its own."""
+        return self.qualifies_next(m) or self.alias_bracket(m) is not None
+
+    def qualifies_next(self, m: _Mention) -> bool:
+        """The entity qualifies the noun after it: 上合组织成员国元首, 美国总统川普, 北约秘书长…, 荷兰的史基浦集团."""
+        after = self.text[m.end:m.end + 12]
+        if not m.labels & {"GPE"}:  # 欧洲共同体12国外长: the ministers of an organisation's member states
+            count = len(after) - len(after.lstrip(self.g.numerals))
+            unit = next((u for u in self.g.state_counts if count and after.startswith(u, count)), None)
+            after = after[count + len(unit):] if unit else after
         if any(h and after.startswith(h) for h in self.g.modifier_heads):
             return True
         if any(a < m.start and m.end < b - 1 for a, b in self.doc.quotes):
@@ -708,15 +743,51 @@ class _Engine:
                 not any(c in gap for c in (*self.g.coordinators, *self.g.clause_breaks, *self.g.place_prepositions,
                                            "。", "\n")):
             return True
+        if gap == self.g.relative_marker and m.labels & self.g.place_labels and n.labels & {"ORG", "PERSON"}:
+            return True  # 荷兰的史基浦集团, 位于仙台的东北大学
         return gap == "" and bool(m.labels & {"GPE"}) and bool(n.labels & {"ORG", "PERSON"})
 
+    def alias_bracket(self, m: _Mention) -> int | None:
+        """Where the bracket opens when ``m`` is the alias of the name right before it (国家实验研究院（国研院）,
+        中国国际航空股份有限公司（简称国航）); else None."""
+        for opening, closing in self.g.alias_brackets:
+            if not self.text.startswith(closing, m.end):
+                continue
+            at = self.text.rfind(opening, max(0, m.start - 8), m.start)
+            if at == -1 or at + len(opening) != m.start and \
+                    self.text[at + len(opening):m.start] not in self.g.alias_markers:
+                continue
+            if at in self.name_ends:
+                return at
+        return None
+
+    def phrase_end(self, m: _Mention) -> int:
+        """Where the noun phrase headed by ``m`` ends: after its alias in brackets (工研院（ITRI）)."""
+        n = self.next_mention(m)
+        if n is not None and self.alias_bracket(n) == m.end:
+            closing = next(c for o, c in self.g.alias_brackets if self.text.startswith(o, m.end))
+            return n.end + len(closing)
+        return m.end
+
     def coordinated(self, a: _Mention, b: _Mention) -> bool:
-        gap = self.text[a.end:b.start]
+        gap = self.text[self.phrase_end(a):self.phrase_start(b, a.end)]
         if gap in self.g.coordinators:
             return True
         if gap == "":
             return bool(a.labels & b.labels & self.g.compact_labels)
         return any(gap == f + c for f in self.g.group_filler for c in (*self.g.coordinators, ""))
+
+    def partner_at(self, pos: int, floor: int) -> bool:
+        """Whether the group whose phrase starts at ``pos`` follows a comitative: 与B签署, or a description
+        that a list spells out (与两所外国大学——普渡大学及亚琛工业大学——签订)."""
+        if any(c and self.text.endswith(c, floor, pos) for c in self.g.comitatives):
+            return True
+        opener = next((o for o in self.g.appositive_openers if self.text.endswith(o, floor, pos)), None)
+        if opener is None:
+            return False
+        end = pos - len(opener)
+        cues = self._find(self.g.comitatives, max(floor, end - self.g.object_gap), end)
+        return bool(cues) and not any(c in self.text[cues[-1]:end] for c in self.g.clause_breaks)
 
     def group_left(self, cands: list[_Mention], i: int) -> int:
         while i > 0 and self.coordinated(cands[i - 1], cands[i]):
@@ -744,15 +815,16 @@ class _Engine:
                     at = m.end
                 else:
                     break
-            if phrase:
-                phrases.append(phrase)
+            if phrase and not (self.text.startswith(self.g.relative_marker, phrase[-1].end)
+                               and self.qualifies_next(phrase[-1])):
+                phrases.append(phrase)  # not 总部设在日内瓦的世界卫生组织: the place describes an argument
         return phrases
 
     def first_group(self, a: int, b: int, labels: frozenset) -> list[_Mention]:
         """The first coordinated group of compatible mentions in [a, b): a clause's subject."""
         placed = {id(m) for ph in self.place_phrases(a, b) for m in ph}
         cands = [m for m in self.in_span(a, b) if m.labels & labels and id(m) not in placed and not self.is_modifier(m)]
-        if not cands or any(self.text.endswith(c, a, self.phrase_start(cands[0], a)) for c in self.g.comitatives if c):
+        if not cands or self.partner_at(self.phrase_start(cands[0], a), a):
             return []  # 并与X签署: a partner, not the clause's subject
         return cands[:self.group_right(cands, 0) + 1]
 
@@ -761,8 +833,9 @@ class _Engine:
         """The relations one trigger states (several when a single-valued role has several referents)."""
         cs, ce = self.clauses[hit.sentence][hit.clause]
         phrases = self.place_phrases(cs, ce)
-        relative = self.text.startswith(self.g.relative_marker, hit.end)
-        obj, status = self.find_object(hit, relative, ce)
+        marker_at, relative_date = self.relative_clause(hit, phrases)
+        relative = marker_at is not None
+        obj, status = self.find_object(hit, marker_at, ce)
         left = self.left_side(hit, cs, phrases, relative, intransitive=status == "none" and not obj)
         modality = self.modality(cs, left.near_start, hit.start)
         args = self.fill_entities(hit, left, obj, status, relative, cs, ce)
@@ -770,7 +843,8 @@ class _Engine:
 
         for role in self.p.roles:
             if role.kind == "date":
-                date, cj = self.find_date(hit, cs, ce)
+                date, cj = (relative_date, None) if relative_date is not None else \
+                    self.find_date(hit, cs, ce, after=not relative)
                 if date is not None:
                     args[role.name].append(("date", date, False))
                     inherited += [cj] if cj is not None else []
@@ -793,6 +867,24 @@ class _Engine:
             - (0.05 if left.topic and not obj else 0)
         return self.split(hit, args, modality, evidence, max(0.05, min(0.99, round(confidence, 2))))
 
+    def relative_clause(self, hit: _Hit, phrases) -> tuple[int | None, _Date | None]:
+        """Where the relative marker stands when the trigger ends a relative clause: right after it (两国签订的X)
+        or after its 于-phrase (成立于1963年的X, 成立于北京的X); with the date of that phrase."""
+        marker = self.g.relative_marker
+        if self.text.startswith(marker, hit.end):
+            return hit.end, None
+        for word in self.g.place_after:
+            if not word or not self.text.startswith(word, hit.end):
+                continue
+            at = hit.end + len(word)
+            i = bisect.bisect_left(self.doc.dates, at, key=lambda d: d.start)
+            date = self.doc.dates[i] if i < len(self.doc.dates) and self.doc.dates[i].start == at else None
+            place = next((ph[-1] for ph in phrases if ph[0].start == at), None)
+            end = date.end if date is not None else place.end if place is not None else None
+            if end is not None and self.text.startswith(marker, end):
+                return end, date
+        return None, None
+
     def left_side(self, hit: _Hit, cs: int, phrases, relative: bool, intransitive: bool) -> "_Left":
         """Subject, passive agents and topic left of the trigger; a subject missing from the clause is
         taken from an earlier clause of the sentence."""
@@ -803,6 +895,7 @@ class _Engine:
         copula = self._find(g.copulas, cs, hit.start) if relative else []
         if copula:  # X 是 A 每年举行的 …
             out.topic = self.nearest_group(cs, copula[-1], self.after_labels, placed)
+            out.copula = bool(out.topic)
             start = copula[-1] + 1
         by = self._find(g.by_markers, start, hit.start)
         if by and any(m.labels & self.after_labels for d in self._find([g.relative_marker], by[-1], hit.start)
@@ -824,7 +917,10 @@ class _Engine:
             out.subject, wants_subject = self.scan_subject(start, hit.start, placed, subject_labels)
             if (not out.subject or wants_subject) and not relative and not self._find(g.subject_nouns, start,
                                                                                       hit.start):
-                out.subject = self.shared_group(hit, subject_labels, out) + out.subject
+                shared = self.shared_group(hit, subject_labels, out)
+                if wants_subject:  # A与B签订X，又与C签署Y: the subject is A; B was the earlier partner
+                    shared = self.before_partner(shared)
+                out.subject = shared + out.subject
         own = [m for m in out.subject if m.start >= start]
         out.near_start = own[0].end if own else start
         return out
@@ -846,17 +942,35 @@ class _Engine:
         for cj in range(hit.clause - 1, -1, -1):
             a, b = self.clauses[hit.sentence][cj]
             group = self.first_group(a, b, labels)
+            if group and self.trigger_between(a, group[0].start):
+                continue  # X于…成立，…衍生成立Y，…再衍生成立Z: Y is an object, that clause has no subject either
             if group:
                 left.inherited.append(cj)
                 left.shared_ids |= {id(m) for m in group}
                 return group
         return []
 
+    def trigger_between(self, a: int, b: int) -> bool:
+        """Whether a trigger of this pattern starts in [a, b)."""
+        if "hit_starts" not in self.__dict__:
+            self.hit_starts = sorted(h.start for h in self.hits())
+        i = bisect.bisect_left(self.hit_starts, a)
+        return i < len(self.hit_starts) and self.hit_starts[i] < b
+
+    def before_partner(self, group: list[_Mention]) -> list[_Mention]:
+        """The members of a group before its first comitative: A与B → [A]."""
+        for k in range(len(group) - 1):
+            if self.text[self.phrase_end(group[k]):self.phrase_start(group[k + 1], group[k].end)] in \
+                    self.g.comitatives:
+                return group[:k + 1]
+        return group
+
     def fill_entities(self, hit: _Hit, left: "_Left", obj, status: str, relative: bool, cs: int, ce: int) -> dict:
         args: dict[str, list] = {r.name: [] for r in self.p.roles}
         after_roles = [r for r in self.p.roles if r.kind == "entity" and r.position == "after"]
         before_roles = [r for r in self.p.roles if r.kind == "entity" and r.position == "before"]
-        for m in obj or left.topic:
+        # X是A共同成立的多边开发银行: the copula's topic is the one named; the noun after 的 describes it.
+        for m in left.topic if left.copula else obj or left.topic:
             self._assign(args, after_roles, m, id(m) in left.shared_ids)
         subject, owners = list(left.subject), []
         if not obj and not left.topic and status == "none" and not left.by_agents:  # X于1999年成立
@@ -896,7 +1010,7 @@ class _Engine:
             return [], False
         j = self.group_left(cands, len(cands) - 1)
         group = cands[j:]
-        partner = any(self.text.endswith(c, a, self.phrase_start(group[0], a)) for c in self.g.comitatives if c)
+        partner = self.partner_at(self.phrase_start(group[0], a), a)
         if not partner:
             return group, False
         if j == 0:
@@ -905,12 +1019,18 @@ class _Engine:
         return cands[k:j] + group, False
 
     def phrase_start(self, m: _Mention, floor: int) -> int:
-        """Where the noun phrase headed by ``m`` starts: before the modifiers right in front (美国普渡大学)."""
+        """Where the noun phrase headed by ``m`` starts: before the modifiers in front (美国普渡大学, 荷兰的
+        史基浦集团, 位于仙台的东北大学)."""
         start = m.start
         for o in reversed(self.in_span(floor, m.start)):
-            if o.end == start and self.is_modifier(o):
+            if o.end > start:
+                continue
+            if self.text[o.end:start] in ("", self.g.relative_marker) and self.qualifies_next(o):
                 start = o.start
-            elif o.end < start:
+                verb = max((v for v in self.g.locative_verbs if v and self.text.endswith(v, floor, start)), key=len,
+                           default="")
+                start -= len(verb)
+            else:
                 break
         return start
 
@@ -920,8 +1040,10 @@ class _Engine:
             return []
         return cands[self.group_left(cands, len(cands) - 1):]
 
-    def find_object(self, hit: _Hit, relative: bool, ce: int) -> tuple[list[_Mention], str]:
-        """(object group, status): status is entity, other (an unnamed object) or none (no object)."""
+    def find_object(self, hit: _Hit, marker_at: int | None, ce: int) -> tuple[list[_Mention], str]:
+        """(object group, status): status is entity, other (an unnamed object) or none (no object).
+        ``marker_at``: where the relative marker stands when the trigger ends a relative clause."""
+        relative = marker_at is not None
         labels = self.after_labels
         if hit.until:
             named = self.in_span(hit.end, hit.until[0])
@@ -929,7 +1051,7 @@ class _Engine:
             if cands:
                 return cands[:self.group_right(cands, 0) + 1], "entity"
             return [], "other" if named else "none"
-        start = hit.end + (len(self.g.relative_marker) if relative else 0)
+        start = marker_at + len(self.g.relative_marker) if relative else hit.end
         limit = start + (2 if relative else self.g.object_gap)
         cands = [m for m in self.in_span(start, ce) if m.labels & labels and not self.is_modifier(m)]
         if cands and cands[0].start <= limit:
@@ -993,14 +1115,15 @@ class _Engine:
         preferred = [d for d in dates if d.type in self.g.date_prefer_types]
         return preferred or dates
 
-    def find_date(self, hit: _Hit, cs: int, ce: int) -> tuple[_Date | None, int | None]:
-        """The clause's date nearest before the trigger, else after it, else the nearest one of an
+    def find_date(self, hit: _Hit, cs: int, ce: int, after: bool = True) -> tuple[_Date | None, int | None]:
+        """The clause's date nearest before the trigger, else after it (not for a relative clause, whose
+        head's own predicate follows: 由中国牵头成立的亚投行于2016年开业), else the nearest one of an
         earlier clause of the sentence (returned with that clause's index)."""
         dates = self.usable_dates(cs, ce)
         before = self._prefer([d for d in dates if d.end <= hit.start])
         if before:
             return before[-1], None
-        after = self._prefer([d for d in dates if d.start >= hit.end])
+        after = after and self._prefer([d for d in dates if d.start >= hit.end])
         if after:
             return after[0], None
         for cj in range(hit.clause - 1, -1, -1):
