@@ -35,14 +35,27 @@ def _console():
     return Console(stderr=True)
 
 
+def _inputs(paths: list[str]) -> list:
+    """Every argument is a path (``-`` is standard input): a mistyped name is an error, not text."""
+    return ["-" if p == "-" else Path(p) for p in paths]
+
+
+def _output_folder(path: str) -> Path:
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise CliError(f"-o {path}: is a file, not a folder; pass a folder for the tables")
+    return out
+
+
 def cmd_run(args) -> int:
     from .runner import process, write_tables
 
     console = _console()
+    _output_folder(args.output)
     nlp = _load(args)
-    inputs = args.paths
+    inputs = _inputs(args.paths)
     progress_bar = None
-    if len(inputs) > 5 or any(Path(p).is_dir() for p in inputs if p != "-"):
+    if len(inputs) > 5 or any(p != "-" and p.is_dir() for p in inputs):
         from rich.progress import Progress
 
         progress_bar = Progress(console=console, transient=True)
@@ -61,7 +74,7 @@ def cmd_run(args) -> int:
     summary = result.summary()
     _print_summary(console, summary, args.output)
     if not result.rows["documents"] and not result.errors:
-        console.print("no .txt files found in " + ", ".join(inputs))
+        console.print("no .txt files found in " + ", ".join(args.paths))
         return 1
     return 1 if result.errors else 0
 
@@ -80,6 +93,7 @@ def _print_summary(console, summary: dict, output) -> None:
 def cmd_eval(args) -> int:
     from . import evaluate
 
+    floors = evaluate.parse_fail_under(args.fail_under) if args.fail_under else {}
     nlp = None if args.pred else _load(args)
     doc_ids = [d.strip() for d in args.docs.split(",") if d.strip()] if args.docs else None
     report = evaluate.evaluate_folder(args.gold, corpus_dir=args.corpus, pred_dir=args.pred, nlp=nlp, doc_ids=doc_ids)
@@ -87,7 +101,7 @@ def cmd_eval(args) -> int:
     evaluate.write_report(report, out)
     _console().print(evaluate.render(report))
     print(f"metrics: {out / 'metrics.csv'}, {out / 'metrics.json'}; errors: {out / 'errors.csv'}", file=sys.stderr)
-    failures = evaluate.check_floor(report, evaluate.parse_fail_under(args.fail_under)) if args.fail_under else []
+    failures = evaluate.check_floor(report, floors)
     for failure in failures:
         print(f"below floor: {failure}", file=sys.stderr)
     return 1 if failures else 0
@@ -114,16 +128,10 @@ def cmd_validate(args) -> int:
 
 
 def cmd_annotate(args) -> int:
-    from . import gold
-    from .runner import documents, run_document
+    from .runner import annotate_to_folder
 
-    nlp = _load(args)
-    errors: list = []
-    count = 0
-    for document in documents(args.paths, args.encoding, errors):
-        doc = run_document(nlp, document, args.doc_date)
-        gold.write_annotation(gold.from_doc(doc, document), Path(args.output) / f"{document.doc_id}.json")
-        count += 1
+    _output_folder(args.output)
+    count, errors = annotate_to_folder(_inputs(args.paths), _load(args), args.output, args.encoding, args.doc_date)
     for error in errors:
         print(f"error: {error}", file=sys.stderr)
     print(f"wrote {count} annotation file(s) to {args.output}", file=sys.stderr)
@@ -166,6 +174,15 @@ def cmd_report(args) -> int:
     return 0
 
 
+def _iso_date(value: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date as YYYY-MM-DD (e.g. 2024-03-15)") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zhpipe", description="Chinese information extraction into tidy tables.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -175,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-o", "--output", default="outputs", help="folder for the tables (default: outputs)")
     run.add_argument("--format", action="append", choices=["parquet", "csv"], help="table format(s); default both")
     run.add_argument("--encoding", default="utf-8", help="input encoding (default utf-8; e.g. big5, gb18030)")
-    run.add_argument("--doc-date", help="the documents' date (YYYY-MM-DD) for 今年, 昨天 and the like")
+    run.add_argument("--doc-date", type=_iso_date, help="the documents' date (YYYY-MM-DD) for 今年, 昨天 and the like")
     _pipeline_options(run)
     run.set_defaults(func=cmd_run)
 
@@ -205,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     ann.add_argument("paths", nargs="+")
     ann.add_argument("-o", "--output", required=True)
     ann.add_argument("--encoding", default="utf-8")
-    ann.add_argument("--doc-date")
+    ann.add_argument("--doc-date", type=_iso_date)
     _pipeline_options(ann)
     ann.set_defaults(func=cmd_annotate)
 
@@ -250,8 +267,10 @@ def main(argv=None) -> int:
 
     try:
         return args.func(args)
-    except (CliError, InputError, GazetteerError, FileNotFoundError, ValueError) as exc:
-        print(f"zhpipe {args.command}: {exc}", file=sys.stderr)
+    except (CliError, InputError, GazetteerError, ValueError, OSError) as exc:
+        # OSError: a folder where a file was expected, a full disk, no permission — the user's to fix.
+        message = f"{exc.filename}: {exc.strerror}" if isinstance(exc, OSError) and exc.filename else exc
+        print(f"zhpipe {args.command}: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted; tables already written are complete, the rest were not written", file=sys.stderr)

@@ -31,7 +31,7 @@ class Report:
     documents: list[str] = field(default_factory=list)
 
 
-def predictions_for(doc_ids, texts: dict[str, str], nlp, corpus_dir) -> dict[str, gold_module.Annotation]:
+def predictions_for(doc_ids, nlp, corpus_dir) -> dict[str, gold_module.Annotation]:
     from .runner import run_document
     from .textio import read_text
 
@@ -56,13 +56,20 @@ def evaluate_folder(gold_dir, corpus_dir="corpus", pred_dir=None, nlp=None, doc_
             path = Path(pred_dir) / f"{doc_id}.json"
             if not path.is_file():
                 raise ValueError(f"{path}: no prediction for gold document {doc_id}; write it with `zhpipe annotate`")
-            predictions[doc_id] = gold_module.Annotation.from_dict(json.loads(path.read_text(encoding="utf-8")))
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+            problems = gold_module.validate(data, texts[doc_id], str(path))
+            if problems:
+                raise gold_module.GoldError(problems)
+            predictions[doc_id] = gold_module.Annotation.from_dict(data)
     else:
         if nlp is None:
             from . import load
 
             nlp = load()
-        predictions = predictions_for(gold_set, texts, nlp, corpus_dir)
+        predictions = predictions_for(gold_set, nlp, corpus_dir)
     return score(({d: a for d, (a, _) in gold_set.items()}), predictions, texts)
 
 

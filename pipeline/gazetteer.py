@@ -114,11 +114,14 @@ def read_name_file(path: str | Path, source: str = "gazetteer") -> list[RawName]
                             row = json.loads(line)
                         except json.JSONDecodeError as exc:
                             raise GazetteerError(f"{path}:{number}: not valid JSON ({exc.msg}). Write one object a line.") from None
+                        if not isinstance(row, dict):
+                            raise GazetteerError(f"{path}:{number}: expected an object with name and label, got {type(row).__name__}.")
                         names += _entry_names(row, f"{path}:{number}", source)
             else:
-                lines = [line for line in f if not line.startswith("#")]
+                numbered = [(n, line) for n, line in enumerate(f, 1) if not line.startswith("#")]
+                lines = [line for _, line in numbered]
                 delimiter = "\t" if path.suffix == ".tsv" or "\t" in (lines[0] if lines else "") else ","
-                for number, row in enumerate(csv.DictReader(lines, delimiter=delimiter), 2):
+                for (number, _), row in zip(numbered[1:], csv.DictReader(lines, delimiter=delimiter)):
                     names += _entry_names(row, f"{path}:{number}", source)
     except UnicodeDecodeError:
         raise GazetteerError(f"{path}: not UTF-8 text. Save the gazetteer as UTF-8.") from None

@@ -130,6 +130,12 @@ def validate(data: dict, text: str, where: str, text_sha256: str | None = None) 
     def say(item_id, message):
         problems.append(f"{where}: {item_id}: {message}")
 
+    if not isinstance(data, dict):
+        return [f"{where}: the file must hold one JSON object with doc_id, entities, dates, numbers, relations"]
+    for layer in ("entities", "dates", "numbers", "relations"):
+        if not isinstance(data.get(layer, []), list) or not all(isinstance(i, dict) for i in data.get(layer, [])):
+            return [f"{where}: {layer} must be a list of objects"]
+
     if text_sha256 is not None and data.get("text_sha256") and data["text_sha256"] != text_sha256:
         say("text_sha256", "does not match the corpus file: the text changed after annotation "
                            "(re-annotate the changed part, then update text_sha256)")
@@ -192,6 +198,9 @@ def _relation_problems(relation: dict, index: int, ids: dict, where: str) -> lis
                 problems.append(f"{where}: {rel_id}: {role} must be a plain string")
             continue
         values = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, str) for v in values):
+            problems.append(f"{where}: {rel_id}: {role} must be an id or a list of ids")
+            continue
         if isinstance(value, list) and not kind.endswith("+"):
             problems.append(f"{where}: {rel_id}: {role} takes one id, not a list")
         expected_layer = "dates" if kind == "date" else "entities"
@@ -240,7 +249,10 @@ def validate_folder(gold_dir: str | Path, corpus_dir: str | Path = "corpus") -> 
 def load_folder(gold_dir: str | Path, corpus_dir: str | Path = "corpus") -> dict[str, tuple[Annotation, str]]:
     """doc_id -> (annotation, text) for a whole gold set; raises GoldError with every problem."""
     out, problems = {}, []
-    for path in sorted(Path(gold_dir).glob("*.json")):
+    files = sorted(Path(gold_dir).glob("*.json"))
+    if not files:
+        raise GoldError([f"{gold_dir}: no <doc_id>.json annotation files (is this the gold folder?)"])
+    for path in files:
         corpus_path = Path(corpus_dir) / f"{path.stem}.txt"
         try:
             annotation = load_annotation(path, corpus_path=corpus_path)
@@ -394,6 +406,8 @@ def from_brat(ann: str, text: str, doc_id: str, text_sha256: str = "") -> Annota
         for part in parts[1:]:
             role, _, target = part.partition(":")
             role = role.rstrip("0123456789")
+            if target not in id_of:
+                raise GoldError([f"{doc_id}.ann: {key} points to {target}, which is no text-bound (T) annotation"])
             if role in list_roles:
                 args.setdefault(role, []).append(id_of[target])
             else:
@@ -417,7 +431,10 @@ def export_brat_folder(gold_dir, out_dir, corpus_dir="corpus") -> int:
 
 def import_brat_folder(brat_dir, out_dir) -> int:
     count = 0
-    for ann_path in sorted(Path(brat_dir).glob("*.ann")):
+    files = sorted(Path(brat_dir).glob("*.ann"))
+    if not files:
+        raise GoldError([f"{brat_dir}: no .ann files (brat standoff: <doc_id>.txt + <doc_id>.ann)"])
+    for ann_path in files:
         txt_path = ann_path.with_suffix(".txt")
         text = read_corpus_text(txt_path)
         annotation = from_brat(ann_path.read_text(encoding="utf-8"), text, ann_path.stem, sha256_of(txt_path))

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import registry
@@ -107,8 +109,10 @@ class SentencesComponent:
     def __call__(self, doc: Doc) -> Doc:
         spans = split_sentences(doc.text)
         starts = {s for s, _ in spans}
-        for token in doc:
-            token.is_sent_start = token.i == 0 or token.idx in starts
+        # One array write: setting token.is_sent_start token by token rescans the doc each time.
+        flags = numpy.array([[1 if token.i == 0 or token.idx in starts else -1] for token in doc], dtype="int32")
+        if len(doc):
+            doc.from_array([SENT_START], flags.reshape(-1, 1).astype("uint64"))
         doc._.sentence_spans = spans
         return doc
 
@@ -216,7 +220,7 @@ Language.factory(FACTORIES["entities"], default_config={"use_model": True},
     lambda nlp, name, use_model: EntitiesComponent(nlp, use_model))
 Language.factory(FACTORIES["dates"], requires=["doc._.view"], assigns=["doc._.dates"])(
     lambda nlp, name: DatesComponent(nlp))
-Language.factory(FACTORIES["numbers"], requires=["doc._.view", "doc._.dates"], assigns=["doc._.numbers"])(
+Language.factory(FACTORIES["numbers"], requires=["doc._.view", "doc._.dates", "doc._.entities"], assigns=["doc._.numbers"])(
     lambda nlp, name: NumbersComponent(nlp))
 Language.factory(FACTORIES["relations"], requires=["doc._.entities", "doc._.dates"], assigns=["doc._.relations"])(
     lambda nlp, name: RelationsComponent(nlp))
@@ -257,4 +261,4 @@ def build_language(stages: Iterable[str] = DEFAULT_STAGES, gazetteers: Sequence[
 
 
 # What each stage reads from the ones before it (all missing requirements are reported at once).
-_NEEDS = {"numbers": ["dates"], "relations": ["entities", "dates"]}
+_NEEDS = {"numbers": ["entities", "dates"], "relations": ["entities", "dates"]}

@@ -7,7 +7,7 @@ never leaves half a table.
 from __future__ import annotations
 
 import os
-import sys
+import shutil
 import tempfile
 import time
 from collections import Counter
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import tables
-from .textio import Document, InputError, expand_paths, read_text
+from .textio import Document, InputError, expand_paths, read_stdin, read_text
 
 FORMATS = ("parquet", "csv")
 
@@ -42,7 +42,8 @@ class RunResult:
 
 
 def documents(inputs: Iterable, encoding: str = "utf-8", errors: list | None = None) -> Iterable[Document]:
-    """Documents from paths (files, folders, ``-`` for stdin) or from ``Document``/text objects.
+    """Documents from paths (``Path`` objects, or strings that name a file, folder or ``-``),
+    ``Document`` objects, or texts (any other string).
 
     A file that cannot be read is recorded in ``errors`` (when given) and skipped.
     """
@@ -51,8 +52,13 @@ def documents(inputs: Iterable, encoding: str = "utf-8", errors: list | None = N
         if isinstance(item, Document):
             yield item
             continue
-        if item == "-":
-            yield Document("stdin", sys.stdin.read(), "-")
+        if item == "-" or item == Path("-"):
+            try:
+                yield read_stdin(encoding)
+            except InputError as exc:
+                if errors is None:
+                    raise
+                errors.append(exc)
             continue
         if isinstance(item, str) and not _looks_like_path(item):
             seen["text"] += 1
@@ -73,9 +79,11 @@ def documents(inputs: Iterable, encoding: str = "utf-8", errors: list | None = N
 
 
 def _looks_like_path(item) -> bool:
+    """A Path, or a string naming something that exists: text with a slash (中国/俄罗斯) stays text.
+    The CLI passes every argument as a Path, so a mistyped name is an error, never a document."""
     if isinstance(item, Path):
         return True
-    return "\n" not in item and len(item) < 4096 and (os.path.exists(item) or item.endswith(".txt") or os.sep in item)
+    return "\n" not in item and len(item) < 4096 and os.path.exists(item)
 
 
 def process(inputs: Iterable, nlp=None, encoding: str = "utf-8", doc_date: str | None = None,
@@ -109,6 +117,19 @@ def annotate_rows(nlp, document: Document, doc_date: str | None = None) -> dict[
     return tables.doc_rows(doc, document.doc_id, document.path, document.sha256)
 
 
+def annotate_to_folder(inputs, nlp, out_dir, encoding: str = "utf-8", doc_date: str | None = None):
+    """Predictions in the gold format, one ``<doc_id>.json`` per document: (count, errors)."""
+    from . import gold
+
+    errors: list[InputError] = []
+    count = 0
+    for document in documents(inputs, encoding, errors):
+        doc = run_document(nlp, document, doc_date)
+        gold.write_annotation(gold.from_doc(doc, document), Path(out_dir) / f"{document.doc_id}.json")
+        count += 1
+    return count, errors
+
+
 def extract(inputs, nlp=None, **options):
     """Tables for files, folders or texts as a dict of DataFrames (raises on unreadable files)."""
     if isinstance(inputs, (str, Path, Document)):
@@ -120,17 +141,37 @@ def extract(inputs, nlp=None, **options):
 
 
 def write_tables(frames: dict, out_dir: str | Path, formats: Iterable[str] = FORMATS) -> list[Path]:
-    """Write every table as ``<name>.parquet`` / ``<name>.csv``, each atomically."""
+    """Write every table as ``<name>.parquet`` / ``<name>.csv``.
+
+    All files are written to a temporary folder beside the target first and only then moved in,
+    so a failed run leaves the previous tables whole; files of a format not written this time
+    are removed, so a folder never mixes two runs.
+    """
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(out, "is a file, not a folder", "pass a folder to -o")
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, frame in frames.items():
-        for fmt in formats:
-            target = out / f"{name}.{fmt}"
-            _atomic_write(target, lambda tmp: frame.to_parquet(tmp, index=False) if fmt == "parquet"
-                          else frame.to_csv(tmp, index=False, encoding="utf-8"))
-            written.append(target)
-    return written
+    formats = list(formats)
+    staging = Path(tempfile.mkdtemp(prefix=".zhpipe-", dir=out))
+    try:
+        for name, frame in frames.items():
+            for fmt in formats:
+                if fmt == "parquet":
+                    frame.to_parquet(staging / f"{name}.parquet", index=False)
+                else:
+                    frame.to_csv(staging / f"{name}.csv", index=False, encoding="utf-8")
+        written = []
+        for name in frames:
+            for fmt in FORMATS:
+                target = out / f"{name}.{fmt}"
+                if fmt in formats:
+                    os.replace(staging / target.name, target)
+                    written.append(target)
+                elif target.exists():
+                    target.unlink()
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _atomic_write(target: Path, write: Callable[[str], None]) -> None:
@@ -156,5 +197,12 @@ def read_tables(out_dir: str | Path) -> dict:
         if parquet.exists():
             found[name] = pd.read_parquet(parquet)
         elif csv.exists():
-            found[name] = pd.read_csv(csv).astype(dict(tables.SCHEMAS[name]))
+            # Everything as text first: 001 stays 001, and NA/None are words, not missing values.
+            frame = pd.read_csv(csv, dtype=str, keep_default_na=False, na_values=[""])
+            for column, dtype in tables.SCHEMAS[name]:
+                if dtype == "boolean":
+                    frame[column] = frame[column].map({"True": True, "False": False, "true": True, "false": False})
+                elif dtype in ("Int64", "Float64"):
+                    frame[column] = pd.to_numeric(frame[column])
+            found[name] = frame.astype(dict(tables.SCHEMAS[name]))
     return found

@@ -64,12 +64,13 @@ def doc_rows(doc, doc_id: str, path: str = "", sha256: str = "") -> dict[str, li
     from .language import sentence_spans
 
     rows = empty_tables()
+    text = doc.text  # spaCy rebuilds Doc.text from the tokens on every access
     spans = sentence_spans(doc)
     sentence_of = _SentenceIndex(spans)
     rows["documents"].append({"doc_id": doc_id, "path": path, "script": doc._.script, "n_chars": len(doc.text),
                               "n_sentences": len(spans), "n_tokens": len(doc), "doc_date": doc._.doc_date,
                               "sha256": sha256})
-    rows["sentences"] = [{"doc_id": doc_id, "sentence_id": i, "start": s, "end": e, "text": doc.text[s:e]}
+    rows["sentences"] = [{"doc_id": doc_id, "sentence_id": i, "start": s, "end": e, "text": text[s:e]}
                          for i, (s, e) in enumerate(spans, 1)]
     rows["tokens"] = [{"doc_id": doc_id, "token_id": t.i + 1, "sentence_id": sentence_of(t.idx), "start": t.idx,
                        "end": t.idx + len(t), "text": t.text, "norm": t.norm_} for t in doc]
@@ -89,7 +90,7 @@ def doc_rows(doc, doc_id: str, path: str = "", sha256: str = "") -> dict[str, li
         rows["relations"].append({
             "doc_id": doc_id, "rel_id": rel_id, "type": relation.type, "modality": relation.modality,
             "sentence_id": sentence_of(relation.evidence_start), "evidence_start": relation.evidence_start,
-            "evidence_end": relation.evidence_end, "evidence": doc.text[relation.evidence_start:relation.evidence_end],
+            "evidence_end": relation.evidence_end, "evidence": text[relation.evidence_start:relation.evidence_end],
             "confidence": relation.confidence})
         for arg in relation.args:
             rows["relation_args"].append(_arg_row(doc_id, rel_id, arg, entities, dates))

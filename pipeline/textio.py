@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,18 +34,27 @@ def read_text(path: str | Path, encoding: str = "utf-8") -> Document:
         raise InputError(path, "no such file", "check the path") from None
     except PermissionError:
         raise InputError(path, "cannot be read (permission denied)", "check the file's permissions") from None
+    return Document(path.stem, decode_bytes(data, path, encoding), str(path), hashlib.sha256(data).hexdigest())
+
+
+def decode_bytes(data: bytes, source, encoding: str = "utf-8") -> str:
+    """Bytes → text, refusing empty, binary and undecodable input with a reason and a hint."""
     if not data.strip():
-        raise InputError(path, "is empty", "give a file with text in it")
+        raise InputError(source, "is empty", "give a file with text in it")
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(path, "looks binary (it has NUL bytes)", "give a plain-text file")
+        raise InputError(source, "looks binary (it has NUL bytes)", "give a plain-text file")
     try:
-        text = data.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding)
+        return data.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding)
     except UnicodeDecodeError as exc:
-        raise InputError(path, f"is not valid {encoding} (byte {exc.start})",
+        raise InputError(source, f"is not valid {encoding} (byte {exc.start})",
                          "pass --encoding, e.g. --encoding big5 or --encoding gb18030") from None
     except LookupError:
-        raise InputError(path, f"unknown encoding {encoding!r}", "use a Python codec name such as big5 or gb18030") from None
-    return Document(path.stem, text, str(path), hashlib.sha256(data).hexdigest())
+        raise InputError(source, f"unknown encoding {encoding!r}", "use a Python codec name such as big5 or gb18030") from None
+
+
+def read_stdin(encoding: str = "utf-8") -> Document:
+    data = sys.stdin.buffer.read()
+    return Document("stdin", decode_bytes(data, "standard input", encoding), "-", hashlib.sha256(data).hexdigest())
 
 
 def expand_paths(paths) -> list[Path]:

@@ -118,3 +118,45 @@ def test_extract_api_returns_dataframes():
 
     tables = pipeline.extract(["北約與歐盟在布魯塞爾會談。"])
     assert set(tables["entities"].canonical) >= {"北大西洋公约组织", "欧洲联盟", "布鲁塞尔"}
+
+
+def test_mistyped_folder_is_an_error_not_a_document(tmp_path):
+    proc = zhpipe("run", "corpuss", "-o", tmp_path)
+    assert proc.returncode == 1 and "corpuss: no such file" in proc.stderr
+    assert not (tmp_path / "documents.csv").exists()
+
+
+def test_a_run_replaces_every_table_of_the_previous_one(tmp_path):
+    one, two = tmp_path / "one.txt", tmp_path / "001.txt"
+    one.write_text("北約秘書長訪問莫斯科。", encoding="utf-8")
+    two.write_text("歐盟在布魯塞爾開會。", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(one), "-o", str(out)]) == 0
+    assert main(["run", str(two), "-o", str(out), "--format", "csv"]) == 0
+    assert not (out / "documents.parquet").exists()  # no stale Parquet beside the new CSV
+    assert list(runner.read_tables(out)["documents"].doc_id) == ["001"]  # read back as text
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_output_that_is_a_file_and_bad_doc_date_are_usage_errors(tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("x", encoding="utf-8")
+    text = ROOT / "corpus" / "csto-overview.txt"
+    assert main(["run", str(text), "-o", str(afile)]) == 2
+    with pytest.raises(SystemExit) as info:
+        main(["run", str(text), "--doc-date", "2024-13-45"])
+    assert info.value.code == 2
+
+
+def test_stdin_is_decoded_like_a_file(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "run", "-", "-o", str(tmp_path), "--encoding", "big5"],
+                          input="集體安全條約組織".encode("big5"), capture_output=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert list(runner.read_tables(tmp_path)["entities"].text) == ["集體安全條約組織"]
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "run", "-", "-o", str(tmp_path)],
+                          input="\ufeff北約".encode("utf-8"), capture_output=True, cwd=ROOT, timeout=300)
+    assert not runner.read_tables(tmp_path)["sentences"].text.iloc[0].startswith("\ufeff")
+
+
+def test_eval_on_an_empty_gold_folder_is_an_error(tmp_path):
+    assert main(["eval", "--gold", str(tmp_path), "-o", str(tmp_path / "e")]) == 2

@@ -186,3 +186,11 @@ def test_short_forms_defined_in_the_text(run):
 def test_quoted_names_that_end_in_an_event_word(run):
     doc = run("該校每年舉辦「亞太青年創新論壇」。")
     assert find(doc, "亞太青年創新論壇").label == "EVENT"
+
+
+def test_foreign_leaders_next_to_titles_stay_persons(run):
+    doc = run("美国总统拜登与日本首相岸田文雄会晤，德国总理朔尔茨表示欢迎。")
+    persons = {m.text for m in doc._.entities if m.label == "PERSON"}
+    assert {"拜登", "岸田文雄", "朔尔茨"} <= persons
+    places = {m.text for m in run("日本首相、德国总理和英国首相访问中国。")._.entities}
+    assert {"日本", "德国", "英国", "中国"} <= places

@@ -16,3 +16,8 @@ def test_sentences_split_on_chinese_punctuation(run):
     texts = [doc.text[s:e] for s, e in doc._.sentence_spans]
     assert texts == ["第一句。", "第二句！", "他說：“好。”", "最後；", "還有", "新行"]
     assert [s.text for s in doc.sents][0] == "第一句。"
+
+
+def test_ascii_full_stop_ends_a_sentence_but_not_a_decimal(run):
+    doc = run("GDP增長3.5%.下一句開始")
+    assert [doc.text[s:e] for s, e in doc._.sentence_spans] == ["GDP增長3.5%.", "下一句開始"]

@@ -128,6 +128,7 @@ def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
 def gazetteer_candidates(text: str, token_bounds: set[int], gazetteer: Gazetteer, rules: dict) -> list[_Candidate]:
     names, max_len = gazetteer.names, gazetteer.max_len
     heads = {h for words in rules["suffixed_name_heads"].values() for h in words}
+    heads |= set(rules["person_names"]["titles"])  # 日本首相, 德国总理: jieba keeps them one word
     sorted_bounds = sorted(token_bounds)
 
     def name_at(i: int) -> int:
@@ -160,7 +161,7 @@ def gazetteer_candidates(text: str, token_bounds: set[int], gazetteer: Gazetteer
                 break
         else:
             i += 1
-    found += _abbreviation_candidates(text, token_bounds, found, gazetteer)
+    found += _abbreviation_candidates(text, token_bounds, found, gazetteer, rules["abbreviation_compound_cues"])
     return found
 
 
@@ -174,7 +175,8 @@ def _extend_org_body(text: str, end: int, entry: Entry, rules: dict) -> int:
     return end
 
 
-def _abbreviation_candidates(text, token_bounds, full_matches, gazetteer: Gazetteer) -> list[_Candidate]:
+def _abbreviation_candidates(text, token_bounds, full_matches, gazetteer: Gazetteer,
+                             compound_cues) -> list[_Candidate]:
     abbreviations = gazetteer.abbreviations
     covered = {i for c in full_matches for i in range(c.start, c.end)}
     gpe_starts = {c.start for c in full_matches if c.label in ("GPE", "LOC")}
@@ -200,7 +202,8 @@ def _abbreviation_candidates(text, token_bounds, full_matches, gazetteer: Gazett
         elif abbreviations[text[i]][1] and i in token_bounds and i + 1 in token_bounds:
             picked.add(i)
     # Compounds: 俄白两国, 美法等国, 中俄关系, 俄白方向 (two to four abbreviations + a cue).
-    for match in re.finditer(r"(?=([^\W\d_]{2,4}?)(两国|三国|四国|五国|等国|双方|关系|方向|边境|合作|的合作|联合|首脑|元首|会谈|贸易|之间|间))", text):
+    cues = "|".join(map(re.escape, sorted(compound_cues, key=len, reverse=True)))
+    for match in re.finditer(rf"(?=([^\W\d_]{{2,4}}?)({cues}))", text):
         run, start = match.group(1), match.start(1)
         if all(is_abbr(start + k) for k in range(len(run))) and (start == 0 or not is_abbr(start - 1)):
             picked.update(range(start, start + len(run)))
@@ -239,7 +242,7 @@ def model_candidates(view: TextView, sentences, resources: EntityResources) -> l
                     any(surface.startswith(w) and len(surface) - len(w) <= 1 for w in stoplist if len(w) > 1):
                 continue
             label = _MODEL_LABELS[tag]
-            if _not_a_name(surface, label, view.working, end, rules):
+            if _not_a_name(surface, label, view.working, start, end, resources):
                 continue
             entry = gazetteer.names.get(surface)
             if entry is not None:
@@ -255,12 +258,13 @@ _COUNTED_PLACES = re.compile(r"^[\d一二两三四五六七八九十百千数多
 _YEAR_NUMBER = re.compile(r"^[\d一二三四五六七八九十百千〇零]+年")
 
 
-def _not_a_name(surface: str, label: str, text: str, end: int, rules: dict) -> bool:
-    """Model spans that are counts (五国), single characters other than places, or an era name
-    before a year (民国95年: a date)."""
+def _not_a_name(surface: str, label: str, text: str, start: int, end: int, resources: "EntityResources") -> bool:
+    """Model spans that are counts (五国), single characters other than places, phrases called
+    persons (澜湄合作), or an era name before a year (民国95年: a date)."""
+    rules = resources.rules
     if _COUNTED_PLACES.match(surface) or (len(surface) == 1 and label != "LOC"):
         return True
-    if label == "PERSON" and not looks_like_person(surface, rules["person_names"]):
+    if label == "PERSON" and not _person_evidence(surface, text, start, end, resources):
         return True
     return any(surface.endswith(era) for era in rules["era_names"]) and bool(_YEAR_NUMBER.match(text[end:end + 6]))
 
@@ -270,6 +274,14 @@ _MODEL_WINDOW = 400
 
 def _windows(start: int, end: int, size: int) -> list[tuple[int, int]]:
     return [(a, min(a + size, end)) for a in range(start, end, size)]
+
+
+def _person_evidence(surface: str, text: str, start: int, end: int, resources: "EntityResources") -> bool:
+    names = resources.rules["person_names"]
+    if looks_like_person(surface, names) or resources.word_tags.get(surface, "").startswith("nr"):
+        return True
+    titles, verbs = tuple(names["titles"]), tuple(names["speech_verbs"])
+    return text.endswith(titles, 0, start) or text.startswith(titles, end) or text.startswith(verbs, end)
 
 
 def looks_like_person(name: str, names: dict) -> bool:
@@ -328,9 +340,9 @@ def _quoted_events(text: str, rules: dict) -> list[_Candidate]:
     found = []
     event_heads = tuple(rules["event_heads"])
     for match in _QUOTED.finditer(text):
-        before, after = text[:match.start()], text[match.end():]
         inner = match.group()[1:-1]
-        if before.endswith(cues) or before.endswith(heads) or after.startswith(heads) or \
+        if text.endswith(cues, 0, match.start()) or text.endswith(heads, 0, match.start()) or \
+                text.startswith(heads, match.end()) or \
                 (len(inner) > 2 and inner.endswith(event_heads)):
             found.append(_Candidate(match.start() + 1, match.end() - 1, "EVENT", match.group()[1:-1], "", RULE))
     return found
@@ -404,8 +416,7 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[_C
 def _words_after(working_tokens, position: int, limit: int = 5) -> list[tuple[int, int]]:
     """The words that follow ``position``; a word it cuts into counts from ``position`` on
     (中亚 + 地区 inside the token 中亚地区)."""
-    starts = [s for s, _ in working_tokens]
-    i = bisect.bisect_right(starts, position) - 1
+    i = bisect.bisect_right(working_tokens, position, key=lambda token: token[0]) - 1
     if i < 0:
         return []
     words = list(working_tokens[i:i + limit])

@@ -14,7 +14,6 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Iterable
 
 # Full-width ASCII letters, digits and the few symbols that occur inside numbers and codes. Chinese
@@ -67,10 +66,6 @@ class TextView:
     def is_working_boundary(self, pos: int) -> bool:
         """True where a working offset is also a block boundary (maps to one original offset)."""
         return pos in (0, len(self.working)) or self.w2o_start[pos] != self.w2o_start[pos - 1]
-
-    @cached_property
-    def original_boundaries(self) -> frozenset[int]:
-        return frozenset(self.w2o_start) | {len(self.original)}
 
 
 class Normalizer:
