@@ -290,10 +290,12 @@ def from_doc(doc, document) -> Annotation:
                           for i, m in enumerate(doc._.numbers or [], 1)]
     for i, relation in enumerate(r for r in (doc._.relations or []) if r.modality == "asserted"):
         args: dict = {}
+        # A role is a list where the format says so, or where a (user-defined) type fills it twice.
+        repeated = {a.role for a in relation.args if sum(b.role == a.role for b in relation.args) > 1}
         for arg in relation.args:
             value = (f"T{arg.index + 1}" if arg.kind == "entity" else
                      f"D{arg.index + 1}" if arg.kind == "date" else arg.value)
-            if arg.role in LIST_ROLES:
+            if arg.role in LIST_ROLES or arg.role in repeated:
                 args.setdefault(arg.role, []).append(value)
             else:
                 args[arg.role] = value

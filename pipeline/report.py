@@ -224,23 +224,30 @@ def _order(piece):
 
 
 def _nest(text: str, pieces: list, lo: int, hi: int) -> str:
+    """HTML for ``text[lo:hi]`` with the pieces marked; overlapping pieces nest, and one that
+    crosses another's end is cut there. Linear in the number of pieces unless pieces cross."""
     out, pos = [], lo
     pieces = sorted(pieces, key=_order)
-    while pieces:
-        start, end, mark = pieces[0]
-        inner, rest = [], []
-        for s, e, m in pieces[1:]:
-            if s >= end:
-                rest.append((s, e, m))
-            elif e <= end:
+    i = 0
+    while i < len(pieces):
+        start, end, mark = pieces[i]
+        inner, tails = [], []
+        j = i + 1
+        while j < len(pieces) and pieces[j][0] < end:
+            s, e, m = pieces[j]
+            if e <= end:
                 inner.append((s, e, m))
             else:  # crosses the end of this mark: the part inside nests, the rest comes after
                 inner.append((s, end, m))
-                rest.append((end, e, m))
+                tails.append((end, e, m))
+            j += 1
         out.append(escape(text[pos:start]))
         out.append(_open_mark(mark, start, end) + _nest(text, inner, start, end) + "</mark>")
         pos = end
-        pieces = sorted(rest, key=_order)
+        if tails:
+            pieces, i = sorted(tails + pieces[j:], key=_order), 0
+        else:
+            i = j
     out.append(escape(text[pos:hi]))
     return "".join(out)
 

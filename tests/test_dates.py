@@ -231,3 +231,24 @@ def test_traditional_and_simplified_give_the_same_values():
     trad = dates_of("民國九十五年三月，該法完成修正；同年12月生效。")
     simp = dates_of("民国九十五年三月，该法完成修正；同年12月生效。")
     assert [(m.value, m.start, m.end) for m in trad] == [(m.value, m.start, m.end) for m in simp]
+
+
+@pytest.mark.parametrize("sentence,expected_text,value", [
+    ("会议定于2024-03-20召开。", "2024-03-20", "2024-03-20"),
+    ("截至2024/3/15，報名結束。", "2024/3/15", "2024-03-15"),
+    ("公告於2023.11.02發布。", "2023.11.02", "2023-11-02"),
+])
+def test_all_digit_dates(sentence, expected_text, value):
+    from pipeline.stages.normalize import Normalizer
+    from pipeline.stages.sentences import split_sentences
+
+    view = Normalizer().normalize(sentence)
+    found = [(d.text, d.value) for d in find_dates(view, split_sentences(sentence))]
+    assert (expected_text, value) in found
+
+
+def test_impossible_all_digit_date_is_not_a_date():
+    from pipeline.stages.normalize import Normalizer
+
+    view = Normalizer().normalize("版本號2024-13-45。")
+    assert find_dates(view, [(0, 12)]) == []

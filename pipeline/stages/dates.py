@@ -249,7 +249,7 @@ def _sentence_bounds(view: TextView, sentences: Sequence[tuple[int, int]]):
 def _scan(text: str, tables: _Tables):
     """Phrases left to right; at each position the longest reading wins."""
     readers = (_read_year_range, _read_decade, _read_century, _read_calendar_phrase,
-               _read_duration, _read_set, _read_fixed)
+               _read_numeric_date, _read_duration, _read_set, _read_fixed)
     pos, n = 0, len(text)
     while pos < n:
         if text[pos] not in tables.start_chars or not _starts_token(text, pos):
@@ -582,6 +582,23 @@ def _read_set(text: str, pos: int, tables: _Tables) -> _Phrase | None:
     template = d["set_units"][m["unit"]]
     value = template.replace("{3n}", str(tidy(n * 3))).replace("{n}", str(tidy(n)))
     return _Phrase(pos, m.end(), "fixed", type="SET", value=value)
+
+
+_NUMERIC_DATE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d:])")
+
+
+def _read_numeric_date(text: str, pos: int, tables: _Tables) -> _Phrase | None:
+    """2024-03-20, 2024/3/20, 2024.03.20: an all-digit calendar date (ISO and its variants)."""
+    m = _NUMERIC_DATE.match(text, pos)
+    if not m:
+        return None
+    year, month, day = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return None  # 2024-13-45 is an identifier, not a date
+    calendar = _Calendar(year=year, year_kind="abs", month=month, month_kind="abs", day=day, day_kind="abs")
+    return _Phrase(pos, m.end(), "calendar", calendar)
 
 
 def _read_fixed(text: str, pos: int, tables: _Tables) -> _Phrase | None:
