@@ -194,3 +194,11 @@ def test_foreign_leaders_next_to_titles_stay_persons(run):
     assert {"拜登", "岸田文雄", "朔尔茨"} <= persons
     places = {m.text for m in run("日本首相、德国总理和英国首相访问中国。")._.entities}
     assert {"日本", "德国", "英国", "中国"} <= places
+
+
+def test_descriptive_organisation_names(run):
+    doc = run("2015年該國成立了海洋環境監測協調委員會，並設立國家量子計算實驗室。")
+    assert find(doc, "海洋環境監測協調委員會").label == "ORG"
+    assert find(doc, "國家量子計算實驗室").label == "ORG"
+    doc = run("2003年莫斯科集體安全委員會例會上通過決議。")
+    assert find(doc, "莫斯科").label == "GPE"

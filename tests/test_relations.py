@@ -23,7 +23,6 @@ KNOWN_MISSES = {
     17: "entities: 東協宣言 is not found as a LAW (only the ORG 東協)",
     20: "entities: the PERSON 川普 is not found",
     24: "entities: 國立臺灣大學 is found as 臺灣大學, and the description 學術交流協定 as a LAW",
-    27: "entities: the ORG 緊急狀態協調委員會 is not found",
     28: "entities: the ORG 中亞地區集體快速部署部隊 is not found (only the LOC 中亞地區)",
     30: "entities: the PERSON 張忠謀 is found as 張忠",
     36: "entities: the ORG 集体快速反应部队 is not found",

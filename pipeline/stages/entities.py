@@ -328,6 +328,7 @@ def rule_candidates(text: str, working_tokens, entities: list[_Candidate], resou
     titles = {c.start for c in found}
     found += _suffixed_names(text, working_tokens, entities, rules, resources.word_tags)
     found += _generic_org_bodies(text, entities, rules)
+    found += _headed_org_names(text, working_tokens, entities, rules, resources.word_tags)
     found += _bare_laws(text, working_tokens, rules, titles)
     found += _deictic_places(text)
     return found
@@ -410,6 +411,34 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[_C
             end, label = best
             start = c.end if text.startswith(meetings, end) and c.label != "ORG" else c.start
             found.append(_Candidate(start, end, label, text[start:end], "", RULE))
+    return found
+
+
+def _headed_org_names(text, working_tokens, entities, rules, word_tags) -> list[_Candidate]:
+    """紧急状态协调委员会, 国家奈米元件实验室: noun words ending in an organisation head.
+
+    A name already found stops the walk back (杜尚别 | 集体安全委员会): names built on a place are
+    the business of :func:`_suffixed_names`."""
+    named = {i for c in entities if c.label in ("GPE", "LOC") or c.source != MODEL for i in range(c.start, c.end)}
+    heads = tuple(sorted(rules["standalone_org_heads"], key=len, reverse=True))
+    stop_tags = set(rules["suffixed_name_stop_tags"])
+    stop_words = set(rules["bare_law_stops"]) | set(rules["generic_org_heads"])
+    name_verbs = set(rules["name_verbs"])
+    found = []
+    for k, (start, end) in enumerate(working_tokens):
+        if not text[start:end].endswith(heads):
+            continue
+        first = k
+        while first > 0 and k - first < 5:
+            s, e = working_tokens[first - 1]
+            word = text[s:e]
+            if not all(_HAN.match(ch) for ch in word) or word in stop_words or s in named or \
+                    (word_tags.get(word) in stop_tags and word not in name_verbs):
+                break
+            first -= 1
+        name_start = working_tokens[first][0]
+        if (first < k or end - start > 4) and end - name_start >= 5:
+            found.append(_Candidate(name_start, end, "ORG", text[name_start:end], "", RULE))
     return found
 
 
