@@ -30,6 +30,7 @@ from typing import Sequence
 from ..numerals import is_digit_string, parse_number, tidy
 from ..resources import load_yaml
 from .normalize import TextView
+from .shared import CLAUSE_BREAK, TITLE
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,6 @@ TIMEML_MODS = frozenset({"BEFORE", "AFTER", "ON_OR_BEFORE", "ON_OR_AFTER", "LESS
                          "EQUAL_OR_LESS", "EQUAL_OR_MORE", "START", "MID", "END", "APPROX"})
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
-_TITLE = re.compile(r"《[^《》\n]*》")
 _CN_DIGIT = "〇零一二两三四五六七八九"
 _CN_NUMERAL = _CN_DIGIT + "十百千万廿卅"
 _NUM = r"\d+(?:\.\d+)?|[%s]+" % _CN_NUMERAL
@@ -211,7 +211,7 @@ def find_dates(view: TextView, sentences: Sequence[tuple[int, int]], doc_date: s
     today = dt.date.fromisoformat(doc_date[:10]) if doc_date else None
     bounds = _sentence_bounds(view, sentences)
     in_title = bytearray(len(text))  # one flag per character: a year inside 《》 is part of a name
-    for m in _TITLE.finditer(text):
+    for m in TITLE.finditer(text):
         in_title[m.start() + 1:m.end() - 1] = b"\x01" * (m.end() - m.start() - 2)
     mentions: list[DateMention] = []
     anchor: _Anchor | None = None
@@ -818,11 +818,10 @@ def _context_mod(text: str, phrase: _Phrase, s_start: int, s_end: int, tables: _
     return None
 
 
-_CLAUSE_BREAK = re.compile(r"[，。；！？、：,;!?\n]")
 
 
 def _clause_end(text: str, pos: int, limit: int) -> int:
-    m = _CLAUSE_BREAK.search(text, pos, limit)
+    m = CLAUSE_BREAK.search(text, pos, limit)
     return m.start() if m else limit
 
 

@@ -28,6 +28,7 @@ from typing import Iterable
 from ..numerals import DIGIT_VALUES, is_approximate_range, is_digit_string, parse_number, tidy
 from ..resources import load_yaml
 from .normalize import TextView
+from .shared import CLAUSE_BREAK, TITLE
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,7 @@ class NumberMention:
 
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
-_TITLE = re.compile(r"《[^《》\n]*》")
 _SENTENCE_BREAK = re.compile(r"[。！？；!?;\n]")
-_CLAUSE_BREAK = re.compile(r"[，。；！？、：,;!?\n]")
 _CN_DIGITS = "".join(DIGIT_VALUES)
 _MULTIPLIER_CHARS = "十百千万亿"
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -151,7 +150,7 @@ def find_numbers(view: TextView, dates: Iterable = (), entities: Iterable = ()) 
     # Characters that belong to a date, a name or a title: one flag per character keeps it linear.
     covered = bytearray(len(text))
     spans = [view.to_working(x.start, x.end) for x in [*dates, *entities] if x.end > x.start]
-    for start, end in spans + [m.span() for m in _TITLE.finditer(text)]:
+    for start, end in spans + [m.span() for m in TITLE.finditer(text)]:
         covered[start:end] = b"\x01" * (end - start)
     mentions, readings = [], _Accepted(text)
     for reading in _scan(text, tables, readings):
@@ -418,7 +417,7 @@ def _approx_clause(text: str, pos: int, tables: _Tables) -> bool:
     """约占全球经济总量的30%: 约 with a verb earlier in the clause, 的 just before the number."""
     if pos == 0 or text[pos - 1] != "的":
         return False
-    clause = _CLAUSE_BREAK.split(text[max(0, pos - 40):pos])[-1]
+    clause = CLAUSE_BREAK.split(text[max(0, pos - 40):pos])[-1]
     for verb in tables.data["approx_clause_verbs"]:
         at = clause.rfind(verb)
         if at >= 0 and not re.search(rf"[\d{_CN_DIGITS}]", clause[at + len(verb):]):
@@ -495,7 +494,7 @@ def _noun_after(text: str, pos: int, tables: _Tables) -> int:
 
 def _noun_after_clause(text: str, pos: int, tables: _Tables) -> str | None:
     """首个获得观察员地位的国家: the noun after the relative clause's 的, in the same clause."""
-    clause_end = _CLAUSE_BREAK.search(text, pos)
+    clause_end = CLAUSE_BREAK.search(text, pos)
     limit = clause_end.start() if clause_end else len(text)
     at = text.find("的", pos, limit)
     if at < 0:
