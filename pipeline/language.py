@@ -21,7 +21,7 @@ from spacy.util import registry
 
 from . import gazetteer as gazetteer_module
 from .resources import cache_dir, load_yaml
-from .stages.normalize import Normalizer, TextView
+from .stages.normalize import Normalizer
 from .stages.segment import Segmenter
 from .stages.sentences import split_sentences
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from ..gazetteer import Gazetteer
+from ..gazetteer import Entry, Gazetteer
 from .normalize import TextView
 
 RULE, GAZETTEER, MODEL = "rule", "gazetteer", "model"

@@ -395,7 +395,6 @@ def _with_outer_approx(text: str, reading: _Reading, tables: _Tables) -> _Readin
     """approx from words outside the span: 近3万人, 500人左右, 约占…的30%."""
     if reading.label is None or reading.approx or reading.label == "ORDINAL":
         return reading
-    d = tables.data
     approx = _approx_before(text, reading.start, tables) or \
         bool(tables.approx_suffixes.at(text, reading.end)) or \
         _approx_clause(text, reading.start, tables)
