@@ -31,13 +31,16 @@ class Report:
     documents: list[str] = field(default_factory=list)
 
 
-def predictions_for(doc_ids, nlp, corpus_dir) -> dict[str, gold_module.Annotation]:
+def predictions_for(gold_set: dict, nlp, corpus_dir) -> dict[str, gold_module.Annotation]:
+    """Run the pipeline on the texts of a loaded gold set (doc_id -> (annotation, text))."""
+    from .corpora import Texts
     from .runner import run_document
-    from .textio import read_text
+    from .textio import Document
 
+    texts = Texts(corpus_dir)
     out = {}
-    for doc_id in doc_ids:
-        document = read_text(Path(corpus_dir) / f"{doc_id}.txt")
+    for doc_id, (annotation, text) in gold_set.items():
+        document = Document(doc_id, text, texts.where(doc_id, annotation.corpus), annotation.text_sha256)
         out[doc_id] = gold_module.from_doc(run_document(nlp, document), document)
     return out
 

@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .corpora import Texts
 from .gazetteer import LABELS as ENTITY_LABELS
 
 DATE_TYPES = ("DATE", "TIME", "DURATION", "SET")
@@ -80,6 +81,7 @@ class Relation:
 class Annotation:
     doc_id: str
     text_sha256: str = ""
+    corpus: str | None = None  # the JSONL corpus the text is read from (../shared/corpora/<corpus>)
     entities: list[Entity] = field(default_factory=list)
     dates: list[Date] = field(default_factory=list)
     numbers: list[Number] = field(default_factory=list)
@@ -94,14 +96,16 @@ class Annotation:
             return {k: v for k, v in data.items()
                     if not (k in ("canonical", "mod", "unit") and v is None) and not (k == "approx" and not v)}
 
-        return {"doc_id": self.doc_id, "text_sha256": self.text_sha256,
+        head = {"doc_id": self.doc_id, **({"corpus": self.corpus} if self.corpus else {}),
+                "text_sha256": self.text_sha256}
+        return {**head,
                 "entities": [clean(e) for e in self.entities], "dates": [clean(d) for d in self.dates],
                 "numbers": [clean(n) for n in self.numbers], "relations": [asdict(r) for r in self.relations]}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Annotation":
         return cls(
-            doc_id=data.get("doc_id", ""), text_sha256=data.get("text_sha256", ""),
+            doc_id=data.get("doc_id", ""), text_sha256=data.get("text_sha256", ""), corpus=data.get("corpus"),
             entities=[Entity(e["id"], e["start"], e["end"], e["label"], e["text"], e.get("canonical"))
                       for e in data.get("entities", [])],
             dates=[Date(d["id"], d["start"], d["end"], d["text"], d["type"], d.get("value"), d.get("mod"))
@@ -212,20 +216,37 @@ def _relation_problems(relation: dict, index: int, ids: dict, where: str) -> lis
     return problems
 
 
-def load_annotation(path: str | Path, text: str | None = None, corpus_path: str | Path | None = None) -> Annotation:
-    """Load and validate one gold file; raises :class:`GoldError` listing every problem."""
+def load_annotation(path: str | Path, text: str | None = None, corpus_path: str | Path | None = None,
+                    texts: Texts | None = None) -> Annotation:
+    """Load and validate one gold file; raises :class:`GoldError` listing every problem.
+
+    The text comes from ``text``, a ``.txt`` file (``corpus_path``), or a :class:`Texts` source
+    (a folder of texts or of JSONL corpora: the document is looked up by ``doc_id`` in the corpus
+    the annotation names, and its SHA-256 must be the one the annotation records)."""
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise GoldError([f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})"]) from None
-    if corpus_path is None and text is None:
-        corpus_path = path.parent.parent / "corpus" / f"{data.get('doc_id') or path.stem}.txt"
+    except OSError as exc:
+        raise GoldError([f"{path}: cannot be read ({exc.strerror})"]) from None
+    doc_id = (data.get("doc_id") if isinstance(data, dict) else None) or path.stem
+    corpus = data.get("corpus") if isinstance(data, dict) else None
+    sha = None
     if text is None:
-        if not Path(corpus_path).is_file():
-            raise GoldError([f"{path}: no text {corpus_path} for it; put the document's .txt in the corpus folder"])
-        text = read_corpus_text(corpus_path)
-    sha = sha256_of(corpus_path) if corpus_path else None
+        if texts is None:
+            texts = Texts(Path(corpus_path).parent if corpus_path else path.parent.parent / "corpus")
+            if corpus_path and Path(corpus_path).stem != doc_id:
+                doc_id = Path(corpus_path).stem
+        found = texts.get(doc_id, corpus)
+        if found is None:
+            raise GoldError([f"{path}: no text for document {doc_id!r} at {texts.where(doc_id, corpus)}; "
+                             "put the document's .txt in the corpus folder, or pass the folder of JSONL "
+                             "corpora that holds it (--corpus)"])
+        text, sha = found
+        if corpus and not data.get("text_sha256"):
+            raise GoldError([f"{path}: text_sha256 is missing; an annotation of a corpus document "
+                             "must record the SHA-256 of the text it was made on"])
     problems = validate(data, text, str(path), sha)
     if problems:
         raise GoldError(problems)
@@ -234,16 +255,11 @@ def load_annotation(path: str | Path, text: str | None = None, corpus_path: str 
 
 def validate_folder(gold_dir: str | Path, corpus_dir: str | Path = "corpus") -> list[str]:
     """Problems of every annotation file in a folder (all of them, not the first)."""
-    problems = []
-    files = sorted(Path(gold_dir).glob("*.json"))
-    if not files:
-        return [f"{gold_dir}: no <doc_id>.json annotation files"]
-    for path in files:
-        try:
-            load_annotation(path, corpus_path=Path(corpus_dir) / f"{path.stem}.txt")
-        except GoldError as exc:
-            problems += exc.problems
-    return problems
+    try:
+        load_folder(gold_dir, corpus_dir)
+    except GoldError as exc:
+        return exc.problems
+    return []
 
 
 def load_folder(gold_dir: str | Path, corpus_dir: str | Path = "corpus") -> dict[str, tuple[Annotation, str]]:
@@ -252,14 +268,15 @@ def load_folder(gold_dir: str | Path, corpus_dir: str | Path = "corpus") -> dict
     files = sorted(Path(gold_dir).glob("*.json"))
     if not files:
         raise GoldError([f"{gold_dir}: no <doc_id>.json annotation files (is this the gold folder?)"])
+    texts = Texts(corpus_dir)
     for path in files:
-        corpus_path = Path(corpus_dir) / f"{path.stem}.txt"
         try:
-            annotation = load_annotation(path, corpus_path=corpus_path)
+            annotation = load_annotation(path, texts=texts)
         except GoldError as exc:
             problems += exc.problems
             continue
-        out[annotation.doc_id or path.stem] = (annotation, read_corpus_text(corpus_path))
+        doc_id = annotation.doc_id or path.stem
+        out[doc_id] = (annotation, texts.get(doc_id, annotation.corpus)[0])
     if problems:
         raise GoldError(problems)
     return out
@@ -425,7 +442,8 @@ def export_brat_folder(gold_dir, out_dir, corpus_dir="corpus") -> int:
     out.mkdir(parents=True, exist_ok=True)
     count = 0
     for doc_id, (annotation, text) in load_folder(gold_dir, corpus_dir).items():
-        (out / f"{doc_id}.txt").write_bytes((Path(corpus_dir) / f"{doc_id}.txt").read_bytes())
+        source = Path(corpus_dir) / f"{doc_id}.txt"
+        (out / f"{doc_id}.txt").write_bytes(source.read_bytes() if source.is_file() else text.encode("utf-8"))
         (out / f"{doc_id}.ann").write_text(to_brat(annotation, text), encoding="utf-8")
         count += 1
     return count
