@@ -87,12 +87,26 @@ def test_bare_time_takes_the_day_of_the_anchor():
     assert found["7月17日上午6時"] == ("TIME", "2019-07-17T06:00")
 
 
-# --- deictic words need doc_date ------------------------------------------------------------------------
+# --- deictic words need doc_date (or the text's own date line) ------------------------------------------
 
-@pytest.mark.parametrize("text", ["明天將舉行會議。", "去年該市GDP增長5.2%。", "上周三，双方举行了会谈。",
-                                  "今年上半年，出口增长。", "三年前，他移居台北。"])
-def test_deictic_words_are_left_out_without_doc_date(text):
-    assert dates_of(text) == []
+@pytest.mark.parametrize("text, words", [("明天將舉行會議。", "明天"), ("去年該市GDP增長5.2%。", "去年"),
+                                         ("上周三，双方举行了会谈。", "上周三"), ("今年上半年，出口增长。", "今年上半年"),
+                                         ("三年前，他移居台北。", "三年前")])
+def test_deictic_words_without_doc_date_are_dates_with_no_value(text, words):
+    assert [(m.text, m.value) for m in dates_of(text)] == [(words, None)]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("2019年3月5日电 昨天，两国举行会谈。", "2019-03-04"),
+    ("东京消息\n2021年7月1日\n今天上午，会议开幕。", "2021-07-01TMO"),
+])
+def test_a_date_line_resolves_deictic_words(text, value):
+    assert [m.value for m in dates_of(text)][-1] == value
+
+
+def test_a_date_deep_in_the_text_is_no_date_line():
+    text = "会议" + "很长的说明，" * 20 + "2019年3月5日，他说今天下雨。"
+    assert [m.value for m in dates_of(text)] == ["2019-03-05", None]
 
 
 def test_ago_and_later_resolve_against_doc_date():
@@ -112,7 +126,7 @@ def test_week_without_weekday_is_an_iso_week():
     "美國總統簽署《2019年國防授權法》。",                         # a year inside a title
     "以往聯合防空系統主要依託獨立國協。",                          # vague, no value
     "在伊斯坦堡北約峰會前夕，博爾久扎曾致信北約秘書長。",
-    "漢光35號演習於今年舉行",                                      # 35號 is a designation; 今年 needs doc_date
+    "漢光35號演習於同年舉行",                                      # 35號 is a designation; 同年 refers to nothing
     "这是一个集体防御组织，统一指挥。",
 ])
 def test_not_dates(text):
@@ -143,7 +157,7 @@ def test_data_file_is_validated():
 # --- property: every value is valid TIMEX3 and every span points into the original ---------------------
 
 _NUM = r"\d+(?:\.\d+)?"
-_POINT = r"(?:\d{4}|XXXX)(?:-(?:\d{2}|XX)(?:-(?:\d{2}|XX))?)?(?:T\d{2}:\d{2})?"
+_POINT = r"(?:\d{4}|XXXX)(?:-(?:\d{2}|XX)(?:-(?:\d{2}|XX))?)?(?:T\d{2}:\d{2}|T(?:MO|MI|AF|EV|NI|DT))?"
 _DATE_VALUE = re.compile(
     rf"{_POINT}|\d{{4}}-(?:SP|SU|FA|WI|Q[1-4]|H[12]|W\d{{2}})|\d{{3}}X|\d{{2}}|PRESENT_REF")
 _INTERVAL = re.compile(rf"({_POINT})/({_POINT})")
@@ -151,7 +165,11 @@ _DURATION = re.compile(rf"P(?=[\dT])(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}W)?(?:{_NUM
                        rf"(?:T(?=\d)(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?")
 
 
-def is_timex3(type_: str, value: str) -> bool:
+def is_timex3(type_: str, value: str | None) -> bool:
+    if value is None:  # a deictic word with nothing to resolve it against
+        return type_ == "DATE"
+    if type_ == "SET" and re.fullmatch(r"XXXX-WXX-(?:[1-7]|WE)", value):
+        return True
     if type_ in ("DURATION", "SET"):
         return bool(_DURATION.fullmatch(value)) and value not in ("P", "PT")
     if type_ == "TIME":
@@ -174,7 +192,7 @@ def _calendar_ok(value: str) -> bool:
             dt.date(*map(int, pieces))
         except ValueError:
             return False
-    if time_part:
+    if time_part and ":" in time_part:
         hour, minute = map(int, time_part.split(":"))
         return 0 <= hour < 24 and 0 <= minute < 60
     return True

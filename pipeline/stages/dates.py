@@ -121,6 +121,17 @@ class _Tables:
         self.set_fixed = re.compile(_alternation(d["set_fixed"]))
         self.present = re.compile(_alternation(d["present_ref"]))
         self.same = re.compile(_alternation(d["anaphoric_same"]))
+        self.set_cycle = re.compile(rf"(?P<num>{_NUM})(?P<unit>{_alternation(d['set_cycle_units'])})"
+                                    rf"(?:{_alternation(d['set_cycle_words'])})")
+        self.set_weekday = re.compile(rf"(?:{_alternation(d['set_weekday_prefixes'])})"
+                                      rf"(?:(?:{_alternation(d['weekday_prefixes'])})(?P<wd>[{weekdays}])"
+                                      rf"|(?P<we>{_alternation(d['weekend_words'])}))")
+        self.day_part = re.compile(_alternation(d["day_parts"]))
+        self.zero_lookalikes = frozenset(d["zero_lookalikes"])
+        digits = "0-9" + _CN_NUMERAL + "".join(d["zero_lookalikes"])
+        self.inner_space = re.compile(rf"(?<=[{digits}])[ \t\u3000\u00a0]{{1,2}}(?=[年月日号时点])"
+                                      rf"|(?<=[年月])[ \t\u3000\u00a0]{{1,2}}(?=[{digits}])")
+        self.full_date = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]")
         self.before_common_era = d["before_common_era"]
         self.bce_year = re.compile(rf"{re.escape(d['before_common_era'])}(?:{_NUM})年")
         # Context words, longest first: the first that fits is the longest.
@@ -133,7 +144,7 @@ class _Tables:
         words = [*self.year_words, *self.month_words, *self.day_words, *d["deictic_weeks"],
                  *d["weekday_prefixes"], *d["halves"], *d["day_periods"], *d["fixed_durations"],
                  *d["present_ref"], *d["anaphoric_same"], *self.eras, d["common_era_prefix"],
-                 d["set_prefix"], "上世纪", "本世纪", "下世纪", "第"]
+                 d["set_prefix"], *d["set_weekday_prefixes"], "上世纪", "本世纪", "下世纪", "第"]
         self.start_chars = frozenset("0123456789" + _CN_NUMERAL + "".join(w[0] for w in words))
 
 
@@ -162,6 +173,7 @@ class _Calendar:
     hour: int | None = None
     minute: int | None = None
     part: str | None = None          # a mod from 年初/月底
+    day_part: str | None = None      # MO, AF, EV, NI: 上午, 下午, 晚上 after a day
 
     @property
     def levels(self) -> list[int]:
@@ -207,9 +219,13 @@ def find_dates(view: TextView, sentences: Sequence[tuple[int, int]], doc_date: s
     left out.
     """
     tables = _tables()
-    text = view.working
-    today = dt.date.fromisoformat(doc_date[:10]) if doc_date else None
-    bounds = _sentence_bounds(view, sentences)
+    squeezed = _Squeezed(view.working, tables)
+    text = squeezed.text
+    if doc_date:
+        today = dt.date.fromisoformat(doc_date[:10])
+    else:
+        today = dateline_date(text, tables)
+    bounds = _sentence_bounds(view, sentences, squeezed)
     in_title = bytearray(len(text))  # one flag per character: a year inside 《》 is part of a name
     for m in TITLE.finditer(text):
         in_title[m.start() + 1:m.end() - 1] = b"\x01" * (m.end() - m.start() - 2)
@@ -220,26 +236,77 @@ def find_dates(view: TextView, sentences: Sequence[tuple[int, int]], doc_date: s
             continue  # a year inside a title belongs to the name (《2019年国防授权法》)
         resolved = _resolve(phrase, anchor, today, tables)
         if resolved is None:
-            continue
+            if not _deictic(phrase):
+                continue
+            # 今天, 本月 with no date to resolve them against: the phrase is a date all the same.
+            resolved = ("DATE", None, phrase.calendar.part if phrase.calendar else None, None)
         type_, value, mod, new_anchor = resolved
         anchor = new_anchor or anchor
         s_start, s_end = bounds(phrase.start)
         context_mod = _context_mod(text, phrase, s_start, s_end, tables)
-        start, end = view.to_original(phrase.start, phrase.end)
+        start, end = view.to_original(*squeezed.to_working(phrase.start, phrase.end))
         mentions.append(DateMention(start, end, view.original[start:end], type_, value,
                                     context_mod or mod))
     return mentions
 
 
-def _sentence_bounds(view: TextView, sentences: Sequence[tuple[int, int]]):
-    spans = sorted(view.to_working(s, e) for s, e in sentences if e > s)
+class _Squeezed:
+    """The working copy as the date readers see it: white space inside a date dropped
+    (``1988 年 7 月`` from PDF text), look-alike zeros read as 〇 (``二○○五年``)."""
+
+    def __init__(self, working: str, tables: "_Tables"):
+        chars, positions = [], []
+        zeros = tables.zero_lookalikes
+        drop = {i for m in tables.inner_space.finditer(working) for i in range(m.start(), m.end())}
+        for i, ch in enumerate(working):
+            if i not in drop:
+                chars.append("〇" if ch in zeros else ch)
+                positions.append(i)
+        positions.append(len(working))
+        self.text, self.positions = "".join(chars), positions
+
+    def to_working(self, start: int, end: int) -> tuple[int, int]:
+        return self.positions[start], self.positions[end - 1] + 1 if end > start else self.positions[start]
+
+    def from_working(self, pos: int) -> int:
+        return bisect.bisect_left(self.positions, pos)
+
+
+def dateline_date(text: str, tables: "_Tables") -> dt.date | None:
+    """The date a news item gives itself on its date line (``新华社北京3月5日电`` needs a year;
+    ``2019年3月5日电``, or a first line that is a full date and little else), or None."""
+    d = tables.data
+    head = text[:d["dateline_window"]]
+    for m in tables.full_date.finditer(head):
+        line_start = head.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        cue = any(text.startswith(c, m.end()) for c in d["dateline_cues"])
+        if cue or len(line) <= d["dateline_max_line"]:
+            try:
+                return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+            except ValueError:
+                return None
+    return None
+
+
+def _deictic(phrase: "_Phrase") -> bool:
+    c = phrase.calendar
+    if phrase.kind == "relative":  # 三年前
+        return True
+    return phrase.kind == "calendar" and c is not None and (
+        "deictic" in (c.year_kind, c.month_kind, c.day_kind) or c.week is not None)
+
+
+def _sentence_bounds(view: TextView, sentences: Sequence[tuple[int, int]], squeezed: "_Squeezed"):
+    spans = sorted(tuple(map(squeezed.from_working, view.to_working(s, e))) for s, e in sentences if e > s)
     starts = [s for s, _ in spans]
 
     def bounds(pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(starts, pos) - 1
         if i >= 0 and spans[i][0] <= pos < spans[i][1]:
             return spans[i]
-        return 0, len(view.working)
+        return 0, len(squeezed.text)
 
     return bounds
 
@@ -289,9 +356,9 @@ def _read_calendar_phrase(text: str, pos: int, tables: _Tables) -> _Phrase | Non
     head, end = read
     if head is _CONSUMED:
         return _Phrase(pos, end, "consumed")
-    type_ = "TIME" if head.hour is not None else "DATE"
+    type_ = "TIME" if head.hour is not None or head.day_part else "DATE"
     connector = tables.connector.match(text, end)
-    if connector and head.hour is None:
+    if connector and head.hour is None and head.day_part is None:
         tail_read = _read_calendar(text, connector.end(), tables)
         if tail_read and tail_read[0] is not _CONSUMED and _joins(head, tail_read[0]):
             return _Phrase(pos, tail_read[1], "range", head, tail_read[0])
@@ -395,8 +462,13 @@ def _read_calendar(text: str, pos: int, tables: _Tables):
     # a time of day: after a day, or on its own
     after_day = "day_kind" in fields or bool(fields.get("weekday"))
     if after_day or not fields:
-        if (m := tables.time.match(text, p)) and (time := _clock(m, tables, after_day)):
+        # 5月3日 14:20: one space may stand between the day and its clock time.
+        at = p + 1 if after_day and text[p:p + 1] == " " and text[p + 1:p + 2].isdigit() else p
+        if (m := tables.time.match(text, at)) and (time := _clock(m, tables, after_day)):
             fields["hour"], fields["minute"] = time
+            p = m.end()
+        elif after_day and (m := tables.day_part.match(text, p)):
+            fields["day_part"] = d["day_parts"][m.group()]  # 5月3日上午: TIMEX3 …TMO
             p = m.end()
     if not fields:
         return None
@@ -573,6 +645,14 @@ def _read_set(text: str, pos: int, tables: _Tables) -> _Phrase | None:
     d = tables.data
     if m := tables.set_fixed.match(text, pos):
         return _Phrase(pos, m.end(), "fixed", type="SET", value=d["set_fixed"][m.group()])
+    if m := tables.set_cycle.match(text, pos):  # 一年一度, 两年一届, 四年一次
+        n = parse_number(m["num"])
+        if n:
+            return _Phrase(pos, m.end(), "fixed", type="SET",
+                           value=d["set_cycle_units"][m["unit"]].replace("{n}", str(tidy(n))))
+    if m := tables.set_weekday.match(text, pos):  # 每逢周末, 每逢星期六
+        value = "XXXX-WXX-WE" if m["we"] else f"XXXX-WXX-{d['weekdays'][m['wd']]}"
+        return _Phrase(pos, m.end(), "fixed", type="SET", value=value)
     m = tables.set.match(text, pos)
     if not m:
         return None
@@ -584,7 +664,7 @@ def _read_set(text: str, pos: int, tables: _Tables) -> _Phrase | None:
     return _Phrase(pos, m.end(), "fixed", type="SET", value=value)
 
 
-_NUMERIC_DATE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d:])")
+_NUMERIC_DATE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d:])(?:[ T](\d{1,2}):(\d{2})(?::\d{2})?(?!\d))?")
 
 
 def _read_numeric_date(text: str, pos: int, tables: _Tables) -> _Phrase | None:
@@ -597,8 +677,12 @@ def _read_numeric_date(text: str, pos: int, tables: _Tables) -> _Phrase | None:
         dt.date(year, month, day)
     except ValueError:
         return None  # 2024-13-45 is an identifier, not a date
-    calendar = _Calendar(year=year, year_kind="abs", month=month, month_kind="abs", day=day, day_kind="abs")
-    return _Phrase(pos, m.end(), "calendar", calendar)
+    clock = {}
+    if m.group(5) is not None and int(m.group(5)) <= 23 and int(m.group(6)) <= 59:
+        clock = {"hour": int(m.group(5)), "minute": int(m.group(6))}  # 2021/05/03 14:20
+    end = m.end() if clock else m.end(4)
+    calendar = _Calendar(year=year, year_kind="abs", month=month, month_kind="abs", day=day, day_kind="abs", **clock)
+    return _Phrase(pos, end, "calendar", calendar, type="TIME" if clock else "DATE")
 
 
 def _read_fixed(text: str, pos: int, tables: _Tables) -> _Phrase | None:
@@ -642,7 +726,7 @@ def _resolve(phrase: _Phrase, anchor: _Anchor | None, today: dt.date | None, tab
     resolved = _resolve_calendar(phrase.calendar, anchor, today)
     if resolved is None:
         return None
-    type_ = "TIME" if phrase.calendar.hour is not None else "DATE"
+    type_ = "TIME" if phrase.calendar.hour is not None or phrase.calendar.day_part else "DATE"
     return type_, resolved.value, phrase.calendar.part, resolved if resolved.year else None
 
 
@@ -704,9 +788,8 @@ def _resolve_calendar(c: _Calendar, anchor: _Anchor | None, today: dt.date | Non
     # Levels the phrase leaves out come from the anchor, else from doc_date (6月, 15日, 第四季度).
     if day is not None and m is None:
         source = anchor if anchor and anchor.month else today
-        if source is None:
-            return None
-        y, m = source.year, source.month
+        if source is not None:  # else the month stays unknown: 5日 -> XXXX-XX-05
+            y, m = source.year, source.month
     needs_year = y is None and (m is not None or c.season or c.half or c.quarter)
     if needs_year:
         if anchor is not None:
@@ -749,6 +832,8 @@ def _format(y, m, day, c: _Calendar) -> str:
         if m is not None and day is None:
             value += "-XX"
         value += f"T{c.hour:02d}:{c.minute:02d}"
+    elif c.day_part:
+        value += f"T{c.day_part}"
     return value
 
 

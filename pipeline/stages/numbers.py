@@ -115,6 +115,10 @@ class _Tables:
         self.yi_words = _Lexicon(d["yi_words"])
         self.fixed_expressions = _Lexicon(d["fixed_expressions"])
         self.partitive_words = _Lexicon(d["partitive_words"])
+        self.multiplier_units = _Lexicon(u for u in self.units if u[0] in _MULTIPLIER_CHARS and len(u) > 1)
+        self.ordinal_classifiers = frozenset(d["ordinal_classifiers"])
+        self.ordinal_name_heads = tuple(sorted(d["ordinal_name_heads"], key=len, reverse=True))
+        self.quote_pairs = dict(zip(d["quote_marks"][0::2], d["quote_marks"][1::2]))
         starts = [d["percent_prefix"], d["ordinal_prefix"], d["first_word"], *d["prefix_currencies"],
                   *d["fixed_expressions"]]
         self.start_chars = frozenset("0123456789" + _CN_DIGITS + _MULTIPLIER_CHARS + "廿卅数几"
@@ -224,11 +228,13 @@ def _starts_token(text: str, pos: int) -> bool:
 
 def _read_number(text: str, pos: int, tables: _Tables, accepted) -> _Reading | None:
     """A numeral with what follows it: a unit, %, 成, 大, or nothing (a bare cardinal)."""
-    phrase = _match_phrase(text, pos)
+    phrase = _match_phrase(text, pos, tables)
     if phrase is None:
         return None
     m, value, approx = phrase
     end = m.end()
+    if _quoted_code(text, pos, end, tables):
+        return _Reading(pos, end, None)  # “4.15”活动: a number that is the whole quoted name
     if _identifier(text, pos, end, tables):
         return _Reading(pos, _identifier_end(text, end), None)
     if tables.time_units.at(text, end) and not tables.currencies.at(text, end):
@@ -245,6 +251,9 @@ def _read_number(text: str, pos: int, tables: _Tables, accepted) -> _Reading | N
             not _blocked(text, end + 1, d["tenths_blocked_followers"]):
         return _Reading(pos, end + 1, "PERCENT", tidy(value * 10), "%", approx, pos)
     unit = _unit_at(text, end, tables, chinese)
+    if unit is None and text[end:end + 1] == " " and not chinese and _unit_at(text, end + 1, tables, chinese):
+        end += 1  # 12 个系: PDF and translated text put a space between numeral and classifier
+        unit = _unit_at(text, end, tables, chinese)
     if not core and not m["mult"] and not unit:
         return None  # 数 / 几 alone count only with a classifier (数个, 几名); 数据, 几乎 are words
     if unit in tables.generic:
@@ -279,9 +288,16 @@ def _read_number(text: str, pos: int, tables: _Tables, accepted) -> _Reading | N
     return _Reading(pos, end, "CARDINAL", value, None, approx, pos)
 
 
-def _match_phrase(text: str, pos: int):
+def _match_phrase(text: str, pos: int, tables: "_Tables | None" = None):
     """(match, value, approx) for the numeral phrase at ``pos``, or None."""
     m = _PHRASE.match(text, pos)
+    if m and tables is not None:
+        # 300万千瓦 is 3,000,000 千瓦: a multiplier character that begins a unit ends the numeral.
+        for i in range(pos + 1, m.end()):
+            if text[i] in _MULTIPLIER_CHARS and tables.multiplier_units.at(text, i) and \
+                    (text[i - 1].isdigit() or text[i - 1] in _MULTIPLIER_CHARS):
+                m = _PHRASE.match(text, pos, i)
+                break
     if not m or m.end() == pos or not (m["core"] or m["lead"]):
         return None
     core = m["core"] or ""
@@ -346,6 +362,11 @@ def _read_ordinal(text: str, pos: int, tables: _Tables, accepted) -> _Reading | 
     if value is None or tables.time_units.at(text, m.end()):
         return _Reading(pos, m.end(), None) if m else None  # 第三年, 第二天: dates
     end = m.end()
+    run = re.match(r"[\u3400-\u9fff]{1,6}", text[end:end + 6])
+    # A one-character head needs a word before it (第二工程处, but 第五局 is the fifth game).
+    if run and any(run.group().startswith(w, k) for k in range(len(run.group()))
+                   for w in tables.ordinal_name_heads if k or len(w) > 1):
+        return _Reading(pos, end, None)  # 第二工程处, 第一中学: the ordinal is part of a name
     unit = _unit_at(text, end, tables, not m.group()[0].isdigit())
     if unit in tables.generic:
         noun_end = _noun_after(text, end + 1, tables)
@@ -355,6 +376,9 @@ def _read_ordinal(text: str, pos: int, tables: _Tables, accepted) -> _Reading | 
                         False, start)
     if unit and tables.units[unit] == "QUANTITY":
         return _Reading(pos, end + len(unit), "ORDINAL", value, unit, False, start)
+    following = text[end:end + 1]
+    if following and _HAN.match(following) and following in tables.ordinal_classifiers:
+        return _Reading(pos, end + 1, "ORDINAL", value, following, False, start)  # 第5版, 第3季
     return _Reading(pos, end, "ORDINAL", value, None, False, start)
 
 
@@ -533,6 +557,14 @@ def _noun_before(text: str, pos: int, tables: _Tables, accepted) -> str | None:
             break
         j -= 1
     return text[j:end] if j < end else None
+
+
+def _quoted_code(text: str, pos: int, end: int, tables: _Tables) -> bool:
+    """“4.15”, 「911」: a numeral that fills a pair of quotation marks names something."""
+    if pos == 0 or end >= len(text):
+        return False
+    close = tables.quote_pairs.get(text[pos - 1])
+    return close is not None and text[end] == close
 
 
 def _blocked(text: str, pos: int, followers) -> bool:
