@@ -4,7 +4,7 @@ Sources, merged in this order (the first entry for a working form wins):
 1. user gazetteers (``--gazetteer FILE``: CSV or JSONL with ``name, label, canonical, kb_id, aliases``);
 2. countries: ISO 3166 codes with their zh, zh_Hant and zh_Hant_HK names from CLDR through Babel,
    plus ``data/countries_extra.tsv`` (aliases, abbreviations);
-3. ``data/places.tsv`` (cities and regions) and ``data/names.jsonl`` (organisations, treaties).
+3. ``data/places.tsv`` (cities and regions) and the name files of :data:`NAME_FILES`.
 
 Names may be written in either script; they are keyed on their normalised working form, so one
 entry matches traditional and simplified text alike.
@@ -128,11 +128,16 @@ def read_name_file(path: str | Path, source: str = "gazetteer") -> list[RawName]
     return names
 
 
+# Organisations and treaties; named events (wars, games, fairs); languages; legislatures, courts,
+# agencies and news organisations that texts name without their country.
+NAME_FILES = ("names.jsonl", "events.jsonl", "languages.jsonl", "institutions.jsonl")
+
+
 def builtin_names() -> tuple[list[RawName], list[tuple[str, Entry, bool]]]:
     countries, abbreviations = _country_names()
     places = read_name_file(data_path("places.tsv"))
-    organizations = read_name_file(data_path("names.jsonl"))
-    return countries + places + organizations, abbreviations
+    named = [name for file in NAME_FILES for name in read_name_file(data_path(file))]
+    return countries + places + named, abbreviations
 
 
 def protected_forms(names: Iterable[RawName]) -> set[str]:

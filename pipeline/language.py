@@ -157,7 +157,9 @@ class DatesComponent:
     def __call__(self, doc: Doc) -> Doc:
         from .stages.dates import find_dates
 
-        doc._.dates = find_dates(doc._.view, sentence_spans(doc), doc_date=doc._.doc_date)
+        # A year inside an event's name (2016年总统大选) belongs to the name.
+        events = [e for e in doc._.entities or [] if e.label == "EVENT"]
+        doc._.dates = find_dates(doc._.view, sentence_spans(doc), doc_date=doc._.doc_date, names=events)
         return doc
 
 

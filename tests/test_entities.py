@@ -202,3 +202,33 @@ def test_descriptive_organisation_names(run):
     assert find(doc, "國家量子計算實驗室").label == "ORG"
     doc = run("2003年莫斯科集體安全委員會例會上通過決議。")
     assert find(doc, "莫斯科").label == "GPE"
+
+
+# --- kinds that real text needs ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, text, label", [
+    ("他曾參加韓戰，後來研究第一次世界大戰。", "韓戰", "EVENT"),
+    ("他曾參加韓戰，後來研究第一次世界大戰。", "第一次世界大戰", "EVENT"),
+    ("很多商人參加廣交會。", "廣交會", "EVENT"),
+    ("中美贸易战持续升级。", "中美贸易战", "EVENT"),
+    ("他在2016年总统大选中落败。", "2016年总统大选", "EVENT"),
+    ("他會說法語和德文。", "法語", "LANGUAGE"),
+    ("他會說法語和德文。", "德文", "LANGUAGE"),
+    ("探險隊前往北極。", "北極", "LOC"),
+    ("數百名土耳其人參加了集會。", "土耳其人", "NORP"),
+    ("这位民主党人士表示反对。", "民主党人士", "NORP"),
+    ("中方表示欢迎。", "中方", "GPE"),
+    ("参议员伊丽莎白·沃伦(Elizabeth Warren)发表讲话。", "Elizabeth Warren", "PERSON"),
+    ("世界衛生組織（WHO）發出警告。", "WHO", "ORG"),
+    ("他住在浙江省衢州市。", "衢州市", "GPE"),
+    ("他住在浙江省衢州市。", "浙江省", "GPE"),
+    ("《議事規則》第四條規定，議事規則由立法會制定。", "議事規則", "LAW"),
+    ("《波士顿环球报》报道了此事。", "波士顿环球报", "ORG"),
+])
+def test_real_text_kinds(run, sentence, text, label):
+    assert find(run(sentence), text).label == label
+
+
+def test_a_language_inside_a_persons_name_is_the_name(run):
+    doc = run("總統蔡英文今天出席典禮。")
+    assert find(doc, "蔡英文").label == "PERSON"

@@ -25,7 +25,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from ..numerals import is_digit_string, parse_number, tidy
 from ..resources import load_yaml
@@ -198,6 +198,7 @@ class _Phrase:
     mod: str | None = None
     amount: float | None = None    # duration amount, for 三年前
     designator: str | None = None
+    inner_end: int | None = None   # 三年前: where the duration 三年 ends
 
 
 @dataclass(frozen=True)
@@ -210,16 +211,18 @@ class _Anchor:
 
 # --- the heart -------------------------------------------------------------------------------------
 
-def find_dates(view: TextView, sentences: Sequence[tuple[int, int]], doc_date: str | None = None
-               ) -> list[DateMention]:
+def find_dates(view: TextView, sentences: Sequence[tuple[int, int]], doc_date: str | None = None,
+               names: Iterable = ()) -> list[DateMention]:
     """Date, time, duration and set mentions in ``view``, sorted, with original offsets.
 
     ``sentences`` are original-text spans; modifier words are looked for inside the sentence of
-    each phrase. ``doc_date`` (ISO ``YYYY-MM-DD``) resolves deictic words; without it they are
-    left out.
+    each phrase. ``doc_date`` (ISO ``YYYY-MM-DD``) resolves deictic words; without it the
+    text's own date line does, and without one they have no value. ``names`` (anything with
+    original ``start``/``end``: the EVENT entities) hold years that belong to a name
+    (``2016年总统大选``), which are no dates.
     """
     tables = _tables()
-    squeezed = _Squeezed(view.working, tables)
+    squeezed = _Squeezed(view.working, tables, [view.to_working(n.start, n.end) for n in names])
     text = squeezed.text
     if doc_date:
         today = dt.date.fromisoformat(doc_date[:10])
@@ -235,7 +238,11 @@ def find_dates(view: TextView, sentences: Sequence[tuple[int, int]], doc_date: s
         if in_title[phrase.start]:
             continue  # a year inside a title belongs to the name (《2019年国防授权法》)
         resolved = _resolve(phrase, anchor, today, tables)
-        if resolved is None:
+        if resolved is None and phrase.kind == "relative":
+            # 三年前 with no date to count from: what the text states is the duration 三年.
+            phrase = replace(phrase, end=phrase.inner_end, kind="duration", type="DURATION")
+            resolved = ("DURATION", phrase.value, None, None)
+        elif resolved is None:
             if not _deictic(phrase):
                 continue
             # 今天, 本月 with no date to resolve them against: the phrase is a date all the same.
@@ -252,15 +259,22 @@ def find_dates(view: TextView, sentences: Sequence[tuple[int, int]], doc_date: s
 
 class _Squeezed:
     """The working copy as the date readers see it: white space inside a date dropped
-    (``1988 年 7 月`` from PDF text), look-alike zeros read as 〇 (``二○○五年``)."""
+    (``1988 年 7 月`` from PDF text), look-alike zeros read as 〇 (``二○○五年``), and names
+    masked, so that no reading takes a name's year (``2016年总统大选``) or runs into a name
+    (``2000年`` + ``夏季奥运会``)."""
 
-    def __init__(self, working: str, tables: "_Tables"):
+    MASK = "\ue000"
+
+    def __init__(self, working: str, tables: "_Tables", names=()):
         chars, positions = [], []
         zeros = tables.zero_lookalikes
         drop = {i for m in tables.inner_space.finditer(working) for i in range(m.start(), m.end())}
+        masked = bytearray(len(working))
+        for start, end in names:
+            masked[start:end] = b"\x01" * (end - start)
         for i, ch in enumerate(working):
             if i not in drop:
-                chars.append("〇" if ch in zeros else ch)
+                chars.append(self.MASK if masked[i] else "〇" if ch in zeros else ch)
                 positions.append(i)
         positions.append(len(working))
         self.text, self.positions = "".join(chars), positions
@@ -292,8 +306,6 @@ def dateline_date(text: str, tables: "_Tables") -> dt.date | None:
 
 def _deictic(phrase: "_Phrase") -> bool:
     c = phrase.calendar
-    if phrase.kind == "relative":  # 三年前
-        return True
     return phrase.kind == "calendar" and c is not None and (
         "deictic" in (c.year_kind, c.month_kind, c.day_kind) or c.week is not None)
 
@@ -623,7 +635,7 @@ def _read_duration(text: str, pos: int, tables: _Tables) -> _Phrase | None:
             and not spec.get("time"):
         sign = -1 if relation in d["ago_words"] else 1
         return _Phrase(pos, end + len(relation), "relative", amount=sign * amount,
-                       designator=spec["designator"])
+                       designator=spec["designator"], value=value, inner_end=end)
     return _Phrase(pos, end, "duration", type="DURATION", value=value, mod=mod)
 
 
@@ -778,6 +790,9 @@ def _resolve_calendar(c: _Calendar, anchor: _Anchor | None, today: dt.date | Non
         y, m, day = target.year, target.month, target.day
     elif c.week is not None:
         if today is None:
+            if c.week == 0 and c.weekday is not None:  # 周六 with no date: TIMEX3 XXXX-WXX-6
+                value = f"XXXX-WXX-{c.weekday}" + (f"T{c.day_part}" if c.day_part else "")
+                return _Anchor(0, None, None, value)
             return None
         monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=c.week)
         if c.weekday is None:

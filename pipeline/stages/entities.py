@@ -13,19 +13,15 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from ..gazetteer import Entry, Gazetteer
+from .entity_candidates import DASH, GAZETTEER, HAN, MODEL, RULE, Candidate, resolve
+from .entity_rules import rule_candidates
 from .normalize import TextView
 
-RULE, GAZETTEER, MODEL = "rule", "gazetteer", "model"
-_PRIORITY = {RULE: 3, GAZETTEER: 2, MODEL: 1}
 _MODEL_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
-_HAN = re.compile(r"[\u3400-\u9fff]")
-_QUOTED = re.compile(r"(“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|『[^『』\n]{1,30}』|\"[^\"\n]{1,30}\")")
-_TITLE = re.compile(r"《([^《》\n]{1,80})》")
-_DASH = "—–-－‐"
 
 
 @dataclass(frozen=True)
@@ -37,20 +33,6 @@ class EntityMention:
     canonical: str
     kb_id: str
     source: str
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    start: int          # offsets into the working copy
-    end: int
-    label: str
-    canonical: str
-    kb_id: str
-    source: str
-
-    @property
-    def rank(self):
-        return (-_PRIORITY[self.source], -(self.end - self.start), self.start)
 
 
 @dataclass
@@ -68,12 +50,16 @@ def find_entities(view: TextView, tokens: Sequence[tuple[int, int]], sentences: 
     token_bounds = {view.to_working(s, e)[i] for s, e in tokens for i in (0, 1)}
     gaz = gazetteer_candidates(text, token_bounds, resources.gazetteer, resources.rules)
     model = model_candidates(view, sentences, resources) if resources.model is not None else []
-    merged = _resolve(gaz + model)
+    # A language word inside a person's name the model found (蔡|英文) is part of the name.
+    persons = [(c.start, c.end) for c in model if c.label == "PERSON"]
+    gaz = [c for c in gaz if c.label != "LANGUAGE" or not any(s <= c.start and c.end <= e and e - s > c.end - c.start
+                                                                for s, e in persons)]
+    merged = place_shapes(text, resolve(gaz + model), resources.rules)
     rules = rule_candidates(text, _working_tokens(view, tokens), merged, resources)
-    resolved = _resolve(rules + merged)
+    resolved = resolve(rules + merged)
     aliases = defined_aliases(text, token_bounds, resolved, resources.rules)
     if aliases:
-        resolved = _resolve(aliases + resolved)
+        resolved = resolve(aliases + resolved)
     mentions: list[EntityMention] = []
     for c in resolved:
         start, end = view.to_original(c.start, c.end)
@@ -83,7 +69,37 @@ def find_entities(view: TextView, tokens: Sequence[tuple[int, int]], sentences: 
     return mentions
 
 
-def defined_aliases(text: str, token_bounds: set[int], entities: list[_Candidate], rules: dict) -> list[_Candidate]:
+def place_shapes(text: str, candidates: list[Candidate], rules: dict) -> list[Candidate]:
+    """Places as names are written: 浙江省衢州市 is two GPEs, 马萨诸塞州西部 is 马萨诸塞州, and
+    a "person" right after a state (德克萨斯州奥斯汀) or before 市 is a place."""
+    upper = "|".join(map(re.escape, rules["upper_unit_words"]))
+    lower = "|".join(map(re.escape, rules["lower_unit_words"]))
+    chain = re.compile(rf"(.{{2,}}?(?:{upper}))(.{{2,}}?(?:{lower}))")
+    directions = tuple(sorted(rules["place_direction_suffixes"], key=len, reverse=True))
+    after = tuple(rules["place_after_suffixes"])
+    before = tuple(rules["place_before_words"])
+    out: list[Candidate] = []
+    for c in candidates:
+        name = text[c.start:c.end]
+        if c.label == "GPE":
+            for d in directions:
+                if name.endswith(d) and len(name) - len(d) >= 2:
+                    c = replace(c, end=c.end - len(d), canonical=c.canonical.removesuffix(d))
+                    name = text[c.start:c.end]
+                    break
+            if m := chain.fullmatch(name):
+                cut = c.start + len(m.group(1))
+                out += [replace(c, end=cut, canonical=m.group(1)), replace(c, start=cut, canonical=m.group(2), kb_id="")]
+                continue
+        elif c.label == "PERSON" and c.source == MODEL and (
+                (out and out[-1].end == c.start and out[-1].label == "GPE" and
+                 text.endswith(after, out[-1].start, out[-1].end)) or text.startswith(before, c.end)):
+            c = replace(c, label="GPE")
+        out.append(c)
+    return out
+
+
+def defined_aliases(text: str, token_bounds: set[int], entities: list[Candidate], rules: dict) -> list[Candidate]:
     """``X（简称Y）`` / ``X（Y）`` after an entity X: Y and its later mentions are X too.
 
     A later mention inside a longer name (国泰 in 国泰港龙航空) is left to that name."""
@@ -97,14 +113,14 @@ def defined_aliases(text: str, token_bounds: set[int], entities: list[_Candidate
         if not match or c.label not in ("ORG", "GPE", "LOC", "FAC", "EVENT", "LAW", "PERSON"):
             continue
         alias = match.group(1)
-        found.append(_Candidate(match.start(1), match.end(1), c.label, c.canonical, c.kb_id, RULE))
+        found.append(Candidate(match.start(1), match.end(1), c.label, c.canonical, c.kb_id, RULE))
         for later in re.finditer(re.escape(alias), text[match.end():]):
             start = match.end() + later.start()
             end = start + len(alias)
             inside_other = (start, end) not in taken and any(i in occupied for i in range(start, end))
-            whole = start in token_bounds and (end in token_bounds or not _HAN.match(text[end:end + 1] or " "))
+            whole = start in token_bounds and (end in token_bounds or not HAN.match(text[end:end + 1] or " "))
             if whole and not inside_other:
-                found.append(_Candidate(start, end, c.label, c.canonical, c.kb_id, RULE))
+                found.append(Candidate(start, end, c.label, c.canonical, c.kb_id, RULE))
     return found
 
 
@@ -112,20 +128,9 @@ def _working_tokens(view: TextView, tokens):
     return [view.to_working(s, e) for s, e in tokens]
 
 
-def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
-    taken: list[_Candidate] = []
-    occupied = set()
-    for c in sorted(candidates, key=lambda c: c.rank):
-        span = range(c.start, c.end)
-        if c.end > c.start and not any(i in occupied for i in span):
-            taken.append(c)
-            occupied.update(span)
-    return sorted(taken, key=lambda c: c.start)
-
-
 # --- gazetteers ---------------------------------------------------------------------------------
 
-def gazetteer_candidates(text: str, token_bounds: set[int], gazetteer: Gazetteer, rules: dict) -> list[_Candidate]:
+def gazetteer_candidates(text: str, token_bounds: set[int], gazetteer: Gazetteer, rules: dict) -> list[Candidate]:
     names, max_len = gazetteer.names, gazetteer.max_len
     heads = {h for words in rules["suffixed_name_heads"].values() for h in words}
     heads |= set(rules["person_names"]["titles"])  # 日本首相, 德国总理: jieba keeps them one word
@@ -148,7 +153,7 @@ def gazetteer_candidates(text: str, token_bounds: set[int], gazetteer: Gazetteer
         rest = text[end:next_bound]
         return rest in heads or name_at(end) >= len(rest)
 
-    found: list[_Candidate] = []
+    found: list[Candidate] = []
     i = 0
     while i < len(text):
         for length in range(min(max_len, len(text) - i), 0, -1):
@@ -156,12 +161,12 @@ def gazetteer_candidates(text: str, token_bounds: set[int], gazetteer: Gazetteer
             if entry and (length > 2 or whole_word(i, length)):
                 end = _extend_org_body(text, i + length, entry, rules)
                 canonical = entry.canonical + text[i + length:end]
-                found.append(_Candidate(i, end, entry.label, canonical, entry.kb_id, GAZETTEER))
+                found.append(Candidate(i, end, entry.label, canonical, entry.kb_id, GAZETTEER))
                 i = end
                 break
         else:
             i += 1
-    found += _abbreviation_candidates(text, token_bounds, found, gazetteer, rules["abbreviation_compound_cues"])
+    found += _abbreviation_candidates(text, token_bounds, found, gazetteer, rules)
     return found
 
 
@@ -175,13 +180,15 @@ def _extend_org_body(text: str, end: int, entry: Entry, rules: dict) -> int:
     return end
 
 
-def _abbreviation_candidates(text, token_bounds, full_matches, gazetteer: Gazetteer,
-                             compound_cues) -> list[_Candidate]:
+def _abbreviation_candidates(text, token_bounds, full_matches, gazetteer: Gazetteer, rules: dict) -> list[Candidate]:
+    compound_cues = rules["abbreviation_compound_cues"]
     abbreviations = gazetteer.abbreviations
     covered = {i for c in full_matches for i in range(c.start, c.end)}
     gpe_starts = {c.start for c in full_matches if c.label in ("GPE", "LOC")}
     gpe_ends = {c.end for c in full_matches if c.label in ("GPE", "LOC")}
     picked: set[int] = set()
+    sides: set[int] = set()
+    side, side_blocked = rules["side_suffix"], set(rules["side_blocked_followers"])
 
     def is_abbr(i: int) -> bool:
         return 0 <= i < len(text) and i not in covered and text[i] in abbreviations
@@ -194,10 +201,13 @@ def _abbreviation_candidates(text, token_bounds, full_matches, gazetteer: Gazett
         if (after == "、" and is_abbr(i + 2)) or (before == "、" and is_abbr(i - 2)):
             picked.add(i)
         # Dash pairs: 俄—白俄罗斯, 俄—亚防空集团, 俄—中亚.
-        elif after and after in _DASH and (is_abbr(i + 2) or i + 2 in gpe_starts):
+        elif after and after in DASH and (is_abbr(i + 2) or i + 2 in gpe_starts):
             picked.add(i)
-        elif before and before in _DASH and (i - 2 in picked or (i - 1) in gpe_ends):
+        elif before and before in DASH and (i - 2 in picked or (i - 1) in gpe_ends):
             picked.add(i)
+        # A party to talks: 中方, 美方 (the span takes 方 in; see below).
+        elif after == side and i in token_bounds and text[i + 2:i + 3] not in side_blocked:
+            sides.add(i)
         # Standalone: 俄 as a word of its own (俄表示), for abbreviations that are rarely else.
         elif abbreviations[text[i]][1] and i in token_bounds and i + 1 in token_bounds:
             picked.add(i)
@@ -207,13 +217,14 @@ def _abbreviation_candidates(text, token_bounds, full_matches, gazetteer: Gazett
         run, start = match.group(1), match.start(1)
         if all(is_abbr(start + k) for k in range(len(run))) and (start == 0 or not is_abbr(start - 1)):
             picked.update(range(start, start + len(run)))
-    entries = [(i, abbreviations[text[i]][0]) for i in sorted(picked)]
-    return [_Candidate(i, i + 1, "GPE", entry.canonical, entry.kb_id, GAZETTEER) for i, entry in entries]
+    entries = [(i, abbreviations[text[i]][0]) for i in sorted(picked | sides)]
+    return [Candidate(i, i + 1 + (i in sides and i not in picked), "GPE", entry.canonical, entry.kb_id, GAZETTEER)
+            for i, entry in entries]
 
 
 # --- the model ----------------------------------------------------------------------------------
 
-def model_candidates(view: TextView, sentences, resources: EntityResources) -> list[_Candidate]:
+def model_candidates(view: TextView, sentences, resources: EntityResources) -> list[Candidate]:
     rules, gazetteer = resources.rules, resources.gazetteer
     stoplist = set(rules["model_stoplist"])
     edge_particles = set(rules["model_edge_particles"])
@@ -238,7 +249,7 @@ def model_candidates(view: TextView, sentences, resources: EntityResources) -> l
             while end - start > 2 and view.working[end - 1] in edge_particles:
                 end -= 1
             surface = view.working[start:end]
-            if not surface or not _HAN.search(surface) or surface in stoplist or \
+            if not surface or not HAN.search(surface) or surface in stoplist or \
                     any(surface.startswith(w) and len(surface) - len(w) <= 1 for w in stoplist if len(w) > 1):
                 continue
             label = _MODEL_LABELS[tag]
@@ -246,11 +257,11 @@ def model_candidates(view: TextView, sentences, resources: EntityResources) -> l
                 continue
             entry = gazetteer.names.get(surface)
             if entry is not None:
-                found.append(_Candidate(start, end, entry.label, entry.canonical, entry.kb_id, MODEL))
+                found.append(Candidate(start, end, entry.label, entry.canonical, entry.kb_id, MODEL))
                 continue
             if label == "LOC":
                 label = place_label(surface, rules)
-            found.append(_Candidate(start, end, label, surface, "", MODEL))
+            found.append(Candidate(start, end, label, surface, "", MODEL))
     return found
 
 
@@ -309,191 +320,3 @@ def place_label(name: str, rules: dict) -> str:
     return "GPE"
 
 
-# --- rules --------------------------------------------------------------------------------------
-
-def rule_candidates(text: str, working_tokens, entities: list[_Candidate], resources: EntityResources) -> list[_Candidate]:
-    rules = resources.rules
-    found: list[_Candidate] = []
-    law_suffixes = tuple(rules["law_suffixes"])
-    for match in _TITLE.finditer(text):
-        title = match.group(1).strip()
-        if not title:
-            continue
-        # A trailing parenthesis (年份, 草案) does not hide what the title is: 《…行动计划（2018—2022）》.
-        core = re.sub(r"[（(][^（）()]*[）)]$", "", title)
-        label = "LAW" if core.endswith(law_suffixes) else "WORK_OF_ART"
-        found.append(_Candidate(match.start(1), match.end(1), label, match.group(1), "", RULE))
-    found += _quoted_events(text, rules)
-    found += _named_events(text, entities, rules)
-    titles = {c.start for c in found}
-    found += _suffixed_names(text, working_tokens, entities, rules, resources.word_tags)
-    found += _generic_org_bodies(text, entities, rules)
-    found += _headed_org_names(text, working_tokens, entities, rules, resources.word_tags)
-    found += _bare_laws(text, working_tokens, rules, titles)
-    found += _deictic_places(text)
-    return found
-
-
-def _quoted_events(text: str, rules: dict) -> list[_Candidate]:
-    """代号为“通道”, “防线”演习, 司令部推演“联盟盾牌—2005”: the name inside the quotes."""
-    cues = tuple(sorted(rules["codename_cues"], key=len, reverse=True))
-    heads = tuple(sorted(rules["quoted_event_heads"], key=len, reverse=True))
-    found = []
-    event_heads = tuple(rules["event_heads"])
-    for match in _QUOTED.finditer(text):
-        inner = match.group()[1:-1]
-        if text.endswith(cues, 0, match.start()) or text.endswith(heads, 0, match.start()) or \
-                text.startswith(heads, match.end()) or \
-                (len(inner) > 2 and inner.endswith(event_heads)):
-            found.append(_Candidate(match.start() + 1, match.end() - 1, "EVENT", match.group()[1:-1], "", RULE))
-    return found
-
-
-_ORDINAL = r"第[\d零〇一二三四五六七八九十百]+[届次]"
-
-
-def _named_events(text: str, entities: list[_Candidate], rules: dict) -> list[_Candidate]:
-    """明斯克峰会, 伊斯坦堡北约峰会, 第37届东盟峰会, 汉光35号演习, 金砖国家领导人第六次会晤:
-    a chain of place or organisation names, optional numbering, and an event head."""
-    heads = "|".join(map(re.escape, sorted(rules["event_heads"], key=len, reverse=True)))
-    infixes = "|".join(map(re.escape, rules["event_infixes"]))
-    after = re.compile(rf"(?:{infixes})?(?:{_ORDINAL}|\d+号)?(?:{heads})")
-    before = re.compile(rf"{_ORDINAL}$")
-    by_end = {c.end: c for c in entities if c.label in ("GPE", "LOC", "ORG")}
-    found = []
-    for c in entities:
-        if c.label not in ("GPE", "LOC", "ORG"):
-            continue
-        match = after.match(text, c.end)
-        if match is None:
-            continue
-        start = c.start
-        while True:  # 伊斯坦堡北约峰会, 中国—东盟领导人会议: chain back over adjacent names
-            joint = start - 1 if start and text[start - 1] in _DASH and start - 1 in by_end else start
-            if joint in by_end and by_end[joint].start < start:
-                start = by_end[joint].start
-            else:
-                break
-        numbered = before.search(text, max(0, start - 6), start)
-        if numbered:
-            start = numbered.start()
-        found.append(_Candidate(start, match.end(), "EVENT", text[start:match.end()], "", RULE))
-    return found
-
-
-def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[_Candidate]:
-    """香港国际货柜码头有限公司, 慕尼黑工业大学, 美国国防部, 葵青货柜码头, 中亚地区: a place or
-    organisation name, up to three noun words, and a head that makes the whole an ORG/FAC/LOC."""
-    heads = sorted(((h, label) for label, words in rules["suffixed_name_heads"].items() for h in words),
-                   key=lambda item: len(item[0]), reverse=True)
-    stop_tags = set(rules["suffixed_name_stop_tags"])
-    name_tags = set(rules["name_word_tags"])
-    stop_words = set(rules["bare_law_stops"])
-    name_verbs = set(rules["name_verbs"])
-    meetings = tuple(rules["meeting_words"])
-    found = []
-    for c in entities:
-        # One-character abbreviations (俄—白防空集团) modify a description, they do not start a name.
-        if c.label not in ("GPE", "LOC", "ORG") or c.end - c.start < 2:
-            continue
-        best = None
-        for s, e in _words_after(working_tokens, c.end):
-            word = text[s:e]
-            head = next(((h, lab) for h, lab in heads if word.endswith(h)), None)
-            if head and len(head[0]) == 1 and word != head[0] and word_tags.get(word) not in name_tags:
-                head = None
-            if head:
-                best = (e, head[1])
-            elif not _HAN.fullmatch(word[0]) or word in stop_words or \
-                    (word_tags.get(word) in stop_tags and word not in name_verbs):
-                break
-        if best:
-            end, label = best
-            start = c.end if text.startswith(meetings, end) and c.label != "ORG" else c.start
-            found.append(_Candidate(start, end, label, text[start:end], "", RULE))
-    return found
-
-
-def _headed_org_names(text, working_tokens, entities, rules, word_tags) -> list[_Candidate]:
-    """紧急状态协调委员会, 国家奈米元件实验室: noun words ending in an organisation head.
-
-    A name already found stops the walk back (杜尚别 | 集体安全委员会): names built on a place are
-    the business of :func:`_suffixed_names`."""
-    named = {i for c in entities if c.label in ("GPE", "LOC") or c.source != MODEL for i in range(c.start, c.end)}
-    heads = tuple(sorted(rules["standalone_org_heads"], key=len, reverse=True))
-    stop_tags = set(rules["suffixed_name_stop_tags"])
-    stop_words = set(rules["bare_law_stops"]) | set(rules["generic_org_heads"])
-    name_verbs = set(rules["name_verbs"])
-    found = []
-    for k, (start, end) in enumerate(working_tokens):
-        if not text[start:end].endswith(heads):
-            continue
-        first = k
-        while first > 0 and k - first < 5:
-            s, e = working_tokens[first - 1]
-            word = text[s:e]
-            if not all(_HAN.match(ch) for ch in word) or word in stop_words or s in named or \
-                    (word_tags.get(word) in stop_tags and word not in name_verbs):
-                break
-            first -= 1
-        name_start = working_tokens[first][0]
-        if (first < k or end - start > 4) and end - name_start >= 5:
-            found.append(_Candidate(name_start, end, "ORG", text[name_start:end], "", RULE))
-    return found
-
-
-def _words_after(working_tokens, position: int, limit: int = 5) -> list[tuple[int, int]]:
-    """The words that follow ``position``; a word it cuts into counts from ``position`` on
-    (中亚 + 地区 inside the token 中亚地区)."""
-    i = bisect.bisect_right(working_tokens, position, key=lambda token: token[0]) - 1
-    if i < 0:
-        return []
-    words = list(working_tokens[i:i + limit])
-    if words[0][0] < position:
-        words[0] = (position, words[0][1])
-    return [w for w in words if w[1] > w[0]]
-
-
-def _generic_org_bodies(text: str, entities: list[_Candidate], rules: dict) -> list[_Candidate]:
-    """组织秘书处: a generic head + a body names the body of the organisation last named."""
-    heads = "|".join(map(re.escape, sorted(rules["generic_org_heads"], key=len, reverse=True)))
-    bodies = "|".join(map(re.escape, sorted(rules["generic_org_bodies"], key=len, reverse=True)))
-    orgs = sorted((c for c in entities if c.label == "ORG"), key=lambda c: c.end)
-    org_ends = [c.end for c in orgs]
-    found = []
-    for match in re.finditer(rf"(?:{heads})({bodies})", text):
-        k = bisect.bisect_right(org_ends, match.start())
-        canonical = orgs[k - 1].canonical + match.group(1) if k else match.group()
-        found.append(_Candidate(match.start(), match.end(), "ORG", canonical, "", RULE))
-    return found
-
-
-def _bare_laws(text: str, working_tokens, rules: dict, taken_starts: set[int]) -> list[_Candidate]:
-    """Treaty names without 《》: the noun phrase that ends in 条约/协定/公约… (无核武区条约)."""
-    heads = set(rules["bare_law_heads"])
-    stops = set(rules["bare_law_stops"])
-    descriptions = set(rules["law_descriptions"])
-    found = []
-    for index, (start, end) in enumerate(working_tokens):
-        word = text[start:end]
-        if word not in heads and not any(word.endswith(h) and len(word) > len(h) for h in heads):
-            continue
-        first = index
-        while first > 0:
-            s, e = working_tokens[first - 1]
-            prev = text[s:e]
-            if prev in stops or not all(_HAN.match(ch) or ch in _DASH for ch in prev) or end - s > 30:
-                break
-            first -= 1
-        name_start = working_tokens[first][0]
-        name = text[name_start:end]
-        if len(name) >= 5 and name not in descriptions and name_start not in taken_starts \
-                and not any(name.endswith(d) and len(d) >= len(name) - 1 for d in descriptions if len(d) > 2):
-            found.append(_Candidate(name_start, end, "LAW", name, "", RULE))
-    return found
-
-
-def _deictic_places(text: str) -> list[_Candidate]:
-    """我国, 我市, 我镇: GPE whose referent the text implies (annotation-format.md: deictic names)."""
-    return [_Candidate(m.start(), m.end(), "GPE", m.group(), "", RULE)
-            for m in re.finditer(r"(?<![自本])我(国|省|市|县|镇|乡|村)", text)]

@@ -116,6 +116,7 @@ class _Tables:
         self.fixed_expressions = _Lexicon(d["fixed_expressions"])
         self.partitive_words = _Lexicon(d["partitive_words"])
         self.multiplier_units = _Lexicon(u for u in self.units if u[0] in _MULTIPLIER_CHARS and len(u) > 1)
+        self.single_count_nouns = frozenset(d["whole_count_nouns"])
         self.ordinal_classifiers = frozenset(d["ordinal_classifiers"])
         self.ordinal_name_heads = tuple(sorted(d["ordinal_name_heads"], key=len, reverse=True))
         self.quote_pairs = dict(zip(d["quote_marks"][0::2], d["quote_marks"][1::2]))
@@ -504,6 +505,8 @@ def _noun_after(text: str, pos: int, tables: _Tables) -> int:
         if known:
             j += len(known)
             continue
+        if j == pos and text[j] in tables.single_count_nouns:
+            return j + 1  # 五个人垂帘听政: a one-character count noun is the whole noun
         ch = text[j]
         if not _HAN.match(ch) or ch in d["noun_stop_chars"] or tables.stop_words.at(text, j):
             break

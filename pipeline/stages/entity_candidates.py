@@ -1,0 +1,41 @@
+"""Entity candidates from every source, and the precedence that merges them.
+
+A candidate from a higher source wins any overlap; within a source, the longer span wins.
+Offsets are into the working copy.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+RULE, GAZETTEER, MODEL = "rule", "gazetteer", "model"
+PRIORITY = {RULE: 3, GAZETTEER: 2, MODEL: 1}
+HAN = re.compile(r"[\u3400-\u9fff]")
+DASH = "—–-－‐"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int          # offsets into the working copy
+    end: int
+    label: str
+    canonical: str
+    kb_id: str
+    source: str
+
+    @property
+    def rank(self):
+        return (-PRIORITY[self.source], -(self.end - self.start), self.start)
+
+
+def resolve(candidates: list[Candidate]) -> list[Candidate]:
+    taken: list[Candidate] = []
+    occupied = set()
+    for c in sorted(candidates, key=lambda c: c.rank):
+        span = range(c.start, c.end)
+        if c.end > c.start and not any(i in occupied for i in span):
+            taken.append(c)
+            occupied.update(span)
+    return sorted(taken, key=lambda c: c.start)
+
+

@@ -1,0 +1,378 @@
+"""Entity rules: names that a kind of phrase makes, on the working copy.
+
+Titles in 《》, quoted codenames, named events, names built on a place or organisation, descriptive
+organisation names, bare treaty names, deictic 我国, nationality and group words, Latin-script
+names. Every word list is in ``data/entity_rules.yaml``.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+
+from .entity_candidates import DASH, HAN, MODEL, RULE, Candidate
+
+_QUOTED = re.compile(r"(“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|『[^『』\n]{1,30}』|\"[^\"\n]{1,30}\")")
+_TITLE = re.compile(r"《([^《》\n]{1,80})》")
+
+
+# --- rules --------------------------------------------------------------------------------------
+
+def rule_candidates(text: str, working_tokens, entities: list[Candidate], resources) -> list[Candidate]:
+    rules = resources.rules
+    found: list[Candidate] = []
+    law_suffixes = tuple(rules["law_suffixes"])
+    org_titles = tuple(rules["organisation_title_heads"])
+    for match in _TITLE.finditer(text):
+        title = match.group(1).strip()
+        if not title:
+            continue
+        # A trailing parenthesis (年份, 草案) does not hide what the title is: 《…行动计划（2018—2022）》.
+        core = re.sub(r"[（(][^（）()]*[）)]$", "", title)
+        label = "LAW" if core.endswith(law_suffixes) else \
+            "ORG" if core.endswith(org_titles) else "WORK_OF_ART"  # 《波士顿环球报》: a newspaper
+        found.append(Candidate(match.start(1), match.end(1), label, match.group(1), "", RULE))
+    found += _titles_again(text, found)
+    found += _quoted_events(text, rules)
+    found += _named_events(text, entities, rules)
+    found += _headed_events(text, working_tokens, entities, rules, resources.word_tags)
+    titles = {c.start for c in found}
+    found += _suffixed_names(text, working_tokens, entities, rules, resources.word_tags)
+    found += _generic_org_bodies(text, entities, rules)
+    found += _headed_org_names(text, working_tokens, entities, rules, resources.word_tags)
+    found += _bare_laws(text, working_tokens, rules, titles)
+    found += _deictic_places(text)
+    found += _group_names(text, working_tokens, entities, rules, resources.gazetteer)
+    found += _standalone_bodies(text, working_tokens, entities, rules)
+    found += _latin_names(text, entities, rules)
+    return found
+
+
+def _titles_again(text: str, titles: list[Candidate]) -> list[Candidate]:
+    """A title given once in 《》 and then written without the marks (议事规则) is the same name."""
+    marked = {i for c in titles for i in range(c.start - 1, c.end + 1)}
+    found = []
+    for name, label in {text[c.start:c.end]: c.label for c in titles if c.end - c.start >= 3}.items():
+        for m in re.finditer(re.escape(name), text):
+            if m.start() not in marked:
+                found.append(Candidate(m.start(), m.end(), label, name, "", RULE))
+    return found
+
+
+def _quoted_events(text: str, rules: dict) -> list[Candidate]:
+    """代号为“通道”, “防线”演习, 司令部推演“联盟盾牌—2005”: the name inside the quotes."""
+    cues = tuple(sorted(rules["codename_cues"], key=len, reverse=True))
+    heads = tuple(sorted(rules["quoted_event_heads"], key=len, reverse=True))
+    found = []
+    event_heads = tuple(rules["event_heads"])
+    for match in _QUOTED.finditer(text):
+        inner = match.group()[1:-1]
+        if text.endswith(cues, 0, match.start()) or text.endswith(heads, 0, match.start()) or \
+                text.startswith(heads, match.end()) or \
+                (len(inner) > 2 and inner.endswith(event_heads)):
+            found.append(Candidate(match.start() + 1, match.end() - 1, "EVENT", match.group()[1:-1], "", RULE))
+    return found
+
+
+_ORDINAL = r"第[\d零〇一二三四五六七八九十百]+[届次]"
+
+
+def _named_events(text: str, entities: list[Candidate], rules: dict) -> list[Candidate]:
+    """明斯克峰会, 伊斯坦堡北约峰会, 第37届东盟峰会, 汉光35号演习, 金砖国家领导人第六次会晤:
+    a chain of place or organisation names, optional numbering, and an event head."""
+    heads = "|".join(map(re.escape, sorted(rules["event_heads"], key=len, reverse=True)))
+    infixes = "|".join(map(re.escape, rules["event_infixes"]))
+    after = re.compile(rf"(?:{infixes})?(?:{_ORDINAL}|\d+号)?(?:{heads})")
+    before = re.compile(rf"{_ORDINAL}$")
+    by_end = {c.end: c for c in entities if c.label in ("GPE", "LOC", "ORG")}
+    found = []
+    for c in entities:
+        if c.label not in ("GPE", "LOC", "ORG"):
+            continue
+        match = after.match(text, c.end)
+        if match is None:
+            continue
+        start = c.start
+        while True:  # 伊斯坦堡北约峰会, 中国—东盟领导人会议: chain back over adjacent names
+            joint = start - 1 if start and text[start - 1] in DASH and start - 1 in by_end else start
+            if joint in by_end and by_end[joint].start < start:
+                start = by_end[joint].start
+            else:
+                break
+        numbered = before.search(text, max(0, start - 6), start)
+        if numbered:
+            start = numbered.start()
+        start = _event_year(text, start)
+        found.append(Candidate(start, match.end(), "EVENT", text[start:match.end()], "", RULE))
+    return found
+
+
+_EVENT_YEAR = re.compile(r"\d{4} ?年 ?$")
+_COORDINATED_YEAR = re.compile(r"年[和与及、至到—–-]$")
+
+
+def _event_year(text: str, start: int) -> int:
+    """2016年总统大选, 1996 年雅典奥运: a year written before an event's name belongs to the name,
+    unless it is one of several (1996年和2000年奥运会: the years are dates)."""
+    m = _EVENT_YEAR.search(text, max(0, start - 7), start)
+    if not m or _COORDINATED_YEAR.search(text, max(0, m.start() - 2), m.start()):
+        return start
+    return m.start()
+
+
+def _headed_events(text, working_tokens, entities, rules, word_tags) -> list[Candidate]:
+    """举重世锦赛, 中美贸易战, 第九届全国运动会, 2016年总统大选: a word ending in an event head
+    (or the head after up to two name words), with the numbering or year written before it.
+    A head alone (一场战争, 这次大选) is no name; a war or revolution needs a name before it
+    (鸦片战争, 中美贸易战, not 综合战役)."""
+    spec = rules["headed_events"]
+    heads = tuple(sorted(spec["heads"], key=len, reverse=True))
+    needs_name = tuple(spec["heads_needing_a_name"])
+    word_classes, name_classes = set(spec["name_word_tags"]), set(rules["name_word_tags"]) | {"nr", "j"}
+    stop_words = set(spec["modifier_stops"])
+    ordinal = re.compile(rf"{_ORDINAL}$")
+    names_by_end = {c.end: c for c in entities if c.label in ("GPE", "LOC", "ORG") and c.end > c.start}
+    found = []
+    for k, (start, end) in enumerate(working_tokens):
+        word = text[start:end]
+        head = next((h for h in heads if word.endswith(h)), None)
+        if head is None:
+            continue
+        first, named = k, len(word) > len(head) and word_tags.get(word) in name_classes
+        while first > 0 and k - first < 2:
+            s, e = working_tokens[first - 1]
+            prev = text[s:e]
+            if not all(HAN.match(ch) for ch in prev) or prev in stop_words or word_tags.get(prev) not in word_classes:
+                break
+            named = named or word_tags.get(prev) in name_classes
+            first -= 1
+        name_start = working_tokens[first][0]
+        while name_start in names_by_end:  # 中美贸易战: names before the words are in it
+            name_start, named = names_by_end[name_start].start, True
+        numbered = ordinal.search(text, max(0, name_start - 6), name_start)
+        prefixed = _event_year(text, numbered.start() if numbered else name_start)
+        bare = first == k and len(word) == len(head) and name_start == start and prefixed == start
+        if bare or (head.endswith(needs_name) and not named):
+            continue  # 大选 alone is no name; 2016年总统大选 and 第九届全国运动会 are
+        name_start = prefixed
+        found.append(Candidate(name_start, end, "EVENT", text[name_start:end], "", RULE))
+    return found
+
+
+def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Candidate]:
+    """香港国际货柜码头有限公司, 慕尼黑工业大学, 美国国防部, 葵青货柜码头, 中亚地区: a place or
+    organisation name, up to three noun words, and a head that makes the whole an ORG/FAC/LOC."""
+    heads = sorted(((h, label) for label, words in rules["suffixed_name_heads"].items() for h in words),
+                   key=lambda item: len(item[0]), reverse=True)
+    stop_tags = set(rules["suffixed_name_stop_tags"])
+    name_tags = set(rules["name_word_tags"])
+    stop_words = set(rules["bare_law_stops"])
+    name_verbs = set(rules["name_verbs"])
+    meetings = tuple(rules["meeting_words"])
+    found = []
+    for c in entities:
+        # One-character abbreviations (俄—白防空集团) modify a description, they do not start a name.
+        if c.label not in ("GPE", "LOC", "ORG") or c.end - c.start < 2:
+            continue
+        best = None
+        for s, e in _words_after(working_tokens, c.end):
+            word = text[s:e]
+            head = next(((h, lab) for h, lab in heads if word.endswith(h)), None)
+            if head and len(head[0]) == 1 and word != head[0] and word_tags.get(word) not in name_tags:
+                head = None
+            if head:
+                best = (e, head[1])
+            elif not HAN.fullmatch(word[0]) or word in stop_words or \
+                    (word_tags.get(word) in stop_tags and word not in name_verbs):
+                break
+        if best:
+            end, label = best
+            start = c.end if text.startswith(meetings, end) and c.label != "ORG" else c.start
+            found.append(Candidate(start, end, label, text[start:end], "", RULE))
+    return found
+
+
+def _headed_org_names(text, working_tokens, entities, rules, word_tags) -> list[Candidate]:
+    """紧急状态协调委员会, 国家奈米元件实验室: noun words ending in an organisation head.
+
+    A name already found stops the walk back (杜尚别 | 集体安全委员会): names built on a place are
+    the business of :func:`_suffixed_names`."""
+    named = {i for c in entities if c.label in ("GPE", "LOC") or c.source != MODEL for i in range(c.start, c.end)}
+    heads = tuple(sorted(rules["standalone_org_heads"], key=len, reverse=True))
+    stop_tags = set(rules["suffixed_name_stop_tags"])
+    stop_words = set(rules["bare_law_stops"]) | set(rules["generic_org_heads"])
+    name_verbs = set(rules["name_verbs"])
+    found = []
+    for k, (start, end) in enumerate(working_tokens):
+        if not text[start:end].endswith(heads):
+            continue
+        first = k
+        while first > 0 and k - first < 5:
+            s, e = working_tokens[first - 1]
+            word = text[s:e]
+            if not all(HAN.match(ch) for ch in word) or word in stop_words or s in named or \
+                    (word_tags.get(word) in stop_tags and word not in name_verbs):
+                break
+            first -= 1
+        name_start = working_tokens[first][0]
+        if (first < k or end - start > 4) and end - name_start >= 5:
+            found.append(Candidate(name_start, end, "ORG", text[name_start:end], "", RULE))
+    return found
+
+
+def _words_after(working_tokens, position: int, limit: int = 5) -> list[tuple[int, int]]:
+    """The words that follow ``position``; a word it cuts into counts from ``position`` on
+    (中亚 + 地区 inside the token 中亚地区)."""
+    i = bisect.bisect_right(working_tokens, position, key=lambda token: token[0]) - 1
+    if i < 0:
+        return []
+    words = list(working_tokens[i:i + limit])
+    if words[0][0] < position:
+        words[0] = (position, words[0][1])
+    return [w for w in words if w[1] > w[0]]
+
+
+def _generic_org_bodies(text: str, entities: list[Candidate], rules: dict) -> list[Candidate]:
+    """组织秘书处: a generic head + a body names the body of the organisation last named."""
+    heads = "|".join(map(re.escape, sorted(rules["generic_org_heads"], key=len, reverse=True)))
+    bodies = "|".join(map(re.escape, sorted(rules["generic_org_bodies"], key=len, reverse=True)))
+    orgs = sorted((c for c in entities if c.label == "ORG"), key=lambda c: c.end)
+    org_ends = [c.end for c in orgs]
+    found = []
+    for match in re.finditer(rf"(?:{heads})({bodies})", text):
+        k = bisect.bisect_right(org_ends, match.start())
+        canonical = orgs[k - 1].canonical + match.group(1) if k else match.group()
+        found.append(Candidate(match.start(), match.end(), "ORG", canonical, "", RULE))
+    return found
+
+
+def _bare_laws(text: str, working_tokens, rules: dict, taken_starts: set[int]) -> list[Candidate]:
+    """Treaty names without 《》: the noun phrase that ends in 条约/协定/公约… (无核武区条约)."""
+    heads = set(rules["bare_law_heads"])
+    stops = set(rules["bare_law_stops"])
+    descriptions = set(rules["law_descriptions"])
+    found = []
+    for index, (start, end) in enumerate(working_tokens):
+        word = text[start:end]
+        if word not in heads and not any(word.endswith(h) and len(word) > len(h) for h in heads):
+            continue
+        first = index
+        while first > 0:
+            s, e = working_tokens[first - 1]
+            prev = text[s:e]
+            if prev in stops or not all(HAN.match(ch) or ch in DASH for ch in prev) or end - s > 30:
+                break
+            first -= 1
+        name_start = working_tokens[first][0]
+        name = text[name_start:end]
+        if len(name) >= 5 and name not in descriptions and name_start not in taken_starts \
+                and not any(name.endswith(d) and len(d) >= len(name) - 1 for d in descriptions if len(d) > 2):
+            found.append(Candidate(name_start, end, "LAW", name, "", RULE))
+    return found
+
+
+def _deictic_places(text: str) -> list[Candidate]:
+    """我国, 我市, 我镇: GPE whose referent the text implies (annotation-format.md: deictic names)."""
+    return [Candidate(m.start(), m.end(), "GPE", m.group(), "", RULE)
+            for m in re.finditer(r"(?<![自本])我(国|省|市|县|镇|乡|村)", text)]
+
+
+def _group_names(text: str, working_tokens, entities: list[Candidate], rules: dict, gazetteer) -> list[Candidate]:
+    """美国人, 库尔德人, 民主党人士, 土耳其裔德国人, 英籍, 穆斯林: nationalities and groups are NORP.
+
+    A place (or a party) followed by a group word is one NORP; so is a country abbreviation
+    followed by 籍/裔, and a religious group by name."""
+    spec = rules["group_names"]
+    suffixes = sorted(spec["suffixes"], key=len, reverse=True)
+    blocked = spec["blocked_followers"]
+    places = {c.start: c for c in entities if c.label in ("GPE", "LOC")}
+    found = []
+    for c in entities:
+        party = c.label == "ORG" and text.endswith(tuple(spec["party_heads"]), c.start, c.end)
+        if c.label not in ("GPE", "LOC") and not party:
+            continue
+        end = c.end
+        origin = spec["origin_word"]
+        if text.startswith(origin, end) and end + len(origin) in places:  # 土耳其裔 + 德国人
+            end = places[end + len(origin)].end
+        for suffix in suffixes:
+            after = end + len(suffix)
+            if text.startswith(suffix, end) and text[after:after + 1] not in blocked.get(suffix, ()):
+                found.append(Candidate(c.start, after, "NORP", text[c.start:after], "", RULE))
+                break
+    abbreviation_suffixes = tuple(spec["abbreviation_suffixes"])
+    starts = {s for s, _ in working_tokens}
+    for i, ch in enumerate(text[:-1]):
+        if ch in gazetteer.abbreviations and i in starts and text.startswith(abbreviation_suffixes, i + 1):
+            found.append(Candidate(i, i + 2, "NORP", text[i:i + 2], "", RULE))  # 英籍, 华裔
+    groups = "|".join(map(re.escape, sorted(spec["religious_groups"], key=len, reverse=True)))
+    orgs_by_end = {c.end: c for c in entities if c.label == "ORG"}
+    for m in re.finditer(groups, text):
+        start = orgs_by_end[m.start()].start if m.start() in orgs_by_end else m.start()  # 圣公会基督教徒
+        found.append(Candidate(start, m.end(), "NORP", text[start:m.end()], "", RULE))
+    return found
+
+
+def _standalone_bodies(text: str, working_tokens, entities: list[Candidate], rules: dict) -> list[Candidate]:
+    """秘书处 on its own: the body of the organisation last named (its canonical follows it)."""
+    bodies = set(rules["standalone_org_bodies"])
+    orgs = sorted((c for c in entities if c.label == "ORG"), key=lambda c: c.end)
+    named = {i for c in entities for i in range(c.start, c.end)}
+    found = []
+    for start, end in working_tokens:
+        if text[start:end] in bodies and start not in named and start - 1 not in named:
+            before = [c for c in orgs if c.end <= start]
+            canonical = (before[-1].canonical + text[start:end]) if before else text[start:end]
+            found.append(Candidate(start, end, "ORG", canonical, "", RULE))
+    return found
+
+
+_LATIN_WORD = r"[A-ZА-ЯЁ][a-zа-яё]+(?:[-'][A-Za-zА-Яа-яЁё][a-zа-яё]*)*"  # Latin or Cyrillic
+_LATIN_NAME = re.compile(rf"(?<![A-Za-zА-Яа-яЁё0-9]){_LATIN_WORD}(?: {_LATIN_WORD}){{0,3}}(?![A-Za-zА-Яа-яЁё0-9])")
+_LATIN_ACRONYM = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,6}(?![A-Za-z0-9])")
+_OPEN_BRACKETS = "（("
+
+
+def _latin_names(text: str, entities: list[Candidate], rules: dict) -> list[Candidate]:
+    """Names in Latin letters, which translated and Hong Kong text keeps.
+
+    Inside brackets right after a name (伊丽莎白·沃伦(Elizabeth Warren), 北约（NATO）) a Latin name or
+    acronym is that name again: same label and canonical. Elsewhere two to four capitalised words
+    are a person (an organisation when the last word is an organisation word), and one capitalised
+    word is a person when it is part of a Latin person's name found in the text."""
+    spec = rules["latin_names"]
+    org_words = set(spec["organisation_words"])
+    ends = {c.end: c for c in entities}
+    found: list[Candidate] = []
+    for m in [*_LATIN_NAME.finditer(text), *_LATIN_ACRONYM.finditer(text)]:
+        owner = _bracket_owner(text, m.start(), ends)
+        if owner is not None:
+            found.append(Candidate(m.start(), m.end(), owner.label, owner.canonical, owner.kb_id, RULE))
+        elif " " in m.group() and m.re is _LATIN_NAME:
+            label = "ORG" if m.group().rsplit(" ", 1)[-1] in org_words else "PERSON"
+            found.append(Candidate(m.start(), m.end(), label, m.group(), "", RULE))
+    person_words = {w for c in found if c.label == "PERSON" for w in text[c.start:c.end].split(" ")}
+    taken = {i for c in found for i in range(c.start, c.end)}
+    for m in _LATIN_NAME.finditer(text):
+        if " " not in m.group() and m.group() in person_words and m.start() not in taken:
+            found.append(Candidate(m.start(), m.end(), "PERSON", m.group(), "", RULE))
+    return found
+
+
+def _bracket_owner(text: str, pos: int, ends: dict) -> Candidate | None:
+    """The name whose bracketed gloss starts at ``pos``: ``名字 (`` or ``名字（`` just before, or an
+    earlier item of the same gloss (``(Member of the Welsh Parliament, MWP)``)."""
+    k = pos
+    while k > 0 and text[k - 1] == " ":
+        k -= 1
+    if k == 0 or text[k - 1] not in _OPEN_BRACKETS + ",，、":
+        return None
+    if text[k - 1] not in _OPEN_BRACKETS:
+        opening = max(text.rfind(b, max(0, k - 80), k) for b in _OPEN_BRACKETS)
+        if opening < 0 or any(ch in "）)\n" for ch in text[opening:k]):
+            return None
+        k = opening + 1
+    k -= 1
+    while k > 0 and text[k - 1] == " ":
+        k -= 1
+    owner = ends.get(k)
+    return owner if owner is not None and owner.label in ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "LAW") else None
