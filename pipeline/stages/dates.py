@@ -84,6 +84,8 @@ class _Tables:
         weekdays = "".join(d["weekdays"])
         cep = re.escape(d["common_era_prefix"])
         self.year_abs = re.compile(rf"(?:{cep})?(?P<y>\d{{4}}|[{_CN_DIGIT}]{{4}})年(?P<fy>度)?")
+        # 18年10月1日, 07年: a two-digit year, when a full month and day follow or it is zero-padded.
+        self.year_short = re.compile(r"(?P<y>0\d|\d{2}(?=年\d{1,2}月\d{1,2}[日号]))年")
         self.year_era = re.compile(
             rf"(?P<era>{_alternation(self.eras)})(?P<ey>\d{{1,3}}|[{_CN_NUMERAL}]{{1,5}}|"
             rf"{_alternation(d['era_first_year'])})年(?P<fy>度)?")
@@ -166,7 +168,7 @@ class _Calendar:
     day: int | None = None
     day_kind: str | None = None
     week: int | None = None          # deictic week offset (上周 = -1)
-    weekday: int | None = None       # 1 = Monday
+    weekday: int | str | None = None  # 1 = Monday; "WE" for a weekend
     season: str | None = None
     half: str | None = None
     quarter: int | None = None
@@ -234,7 +236,7 @@ def find_dates(view: TextView, sentences: Sequence[tuple[int, int]], doc_date: s
         in_title[m.start() + 1:m.end() - 1] = b"\x01" * (m.end() - m.start() - 2)
     mentions: list[DateMention] = []
     anchor: _Anchor | None = None
-    for phrase in _scan(text, tables):
+    for phrase in _joined_durations(_scan(text, tables), text, tables):
         if in_title[phrase.start]:
             continue  # a year inside a title belongs to the name (《2019年国防授权法》)
         resolved = _resolve(phrase, anchor, today, tables)
@@ -346,6 +348,46 @@ def _scan(text: str, tables: _Tables):
         pos = best.end
 
 
+_DURATION_PARTS = re.compile(r"P(?:(?P<Y>[\d.]+)Y)?(?:(?P<M>[\d.]+)M)?(?:(?P<W>[\d.]+)W)?(?:(?P<D>[\d.]+)D)?"
+                             r"(?:T(?:(?P<h>[\d.]+)H)?(?:(?P<m>[\d.]+)M)?(?:(?P<s>[\d.]+)S)?)?$")
+_DURATION_ORDER = "YMWDhms"
+
+
+def _joined_durations(phrases, text: str, tables: _Tables):
+    """两年零三个月, 8天20小时, 一年又一个月21天: adjacent durations in falling units are one."""
+    joiners = set(tables.data["duration_joiners"])
+    pending = None
+    for phrase in phrases:
+        if pending is not None and phrase.kind == "duration" and text[pending.end:phrase.start] in joiners:
+            joined = _join_values(pending.value, phrase.value)
+            if joined:
+                pending = replace(pending, end=phrase.end, value=joined, mod=pending.mod or phrase.mod)
+                continue
+        if pending is not None:
+            yield pending
+            pending = None
+        if phrase.kind == "duration":
+            pending = phrase
+        else:
+            yield phrase
+    if pending is not None:
+        yield pending
+
+
+def _join_values(first: str, second: str) -> str | None:
+    a, b = _DURATION_PARTS.match(first or ""), _DURATION_PARTS.match(second or "")
+    if not a or not b:
+        return None
+    units_a = [u for u in _DURATION_ORDER if a[u]]
+    units_b = [u for u in _DURATION_ORDER if b[u]]
+    if not units_a or not units_b or _DURATION_ORDER.index(units_a[-1]) >= _DURATION_ORDER.index(units_b[0]):
+        return None
+    parts = {u: a[u] or b[u] for u in _DURATION_ORDER}
+    date = "".join(f"{parts[u]}{u}" for u in "YMWD" if parts[u])
+    time = "".join(f"{parts[u]}{u.upper()}" for u in "hms" if parts[u])
+    return "P" + date + (f"T{time}" if time else "")
+
+
 def _starts_token(text: str, pos: int) -> bool:
     """A number starts here, not in the middle of one (the 0 of 2006, the 六 of 二〇〇六)."""
     if pos == 0:
@@ -390,7 +432,8 @@ def _joins(head: _Calendar, tail: _Calendar) -> bool:
         return False
     if tail.year_kind is not None:
         return head.year_kind is not None  # 9月至2006年 is no range
-    return tail.levels[0] == head.levels[-1]
+    # 2006年5月至6月, 5月3日至5日, 2016年6月1日-6月30日: the tail ends at the head's precision.
+    return tail.levels[-1] == head.levels[-1] and tail.levels[0] >= head.levels[0]
 
 
 def _read_calendar(text: str, pos: int, tables: _Tables):
@@ -408,6 +451,9 @@ def _read_calendar(text: str, pos: int, tables: _Tables):
         if year is None or not 1000 <= year <= 2999:
             return None
         fields.update(year=year, year_kind="abs")
+        p = m.end()
+    elif m := tables.year_short.match(text, p):
+        fields.update(year=_short_year(int(m["y"]), tables), year_kind="abs")
         p = m.end()
     elif m := tables.year_era.match(text, p):
         era_year = 1 if m["ey"] in d["era_first_year"] else parse_number(m["ey"])
@@ -447,9 +493,12 @@ def _read_calendar(text: str, pos: int, tables: _Tables):
             fields.update(day=offset, day_kind=kind)
             p = m.end()
         elif not has_month and (m := tables.week.match(text, p)):
-            fields.update(week=d["deictic_weeks"][m["wk"]],
-                          weekday=d["weekdays"][m["wd"]] if m["wd"] else None)
-            p = m.end()
+            weekday = d["weekdays"][m["wd"]] if m["wd"] else None
+            end = m.end()
+            if weekday is None and text.startswith(d["weekend_suffix"], end):
+                weekday, end = "WE", end + len(d["weekend_suffix"])  # 下周末
+            fields.update(week=d["deictic_weeks"][m["wk"]], weekday=weekday)
+            p = end
         elif not has_month and (m := tables.weekday.match(text, p)):
             fields.update(week=0, weekday=d["weekdays"][m["wd"]])
             p = m.end()
@@ -485,6 +534,13 @@ def _read_calendar(text: str, pos: int, tables: _Tables):
     if not fields:
         return None
     return _Calendar(**fields), p
+
+
+def _short_year(two_digits: int, tables: _Tables) -> int:
+    """07 → 2007, 95 → 1995: the latest such year not past the pivot of date_words.yaml."""
+    century = (tables.data["default_present_century"] - 1) * 100
+    year = century + two_digits
+    return year if two_digits <= tables.data["short_year_pivot"] else year - 100
 
 
 def _read_part(text: str, pos: int, tables: _Tables, level: str):
@@ -612,8 +668,9 @@ def _read_duration(text: str, pos: int, tables: _Tables) -> _Phrase | None:
                 d["duration_blocked_followers"].get(unit, [])):
         return None
     number = m["num"]
-    if unit == "年" and (len(number) == 4 and number.isdigit() or is_digit_string(number)):
-        return None  # a year, read by the calendar reader
+    if unit == "年" and (len(number) == 4 and number.isdigit() or is_digit_string(number) or
+                        (number.isdigit() and number.startswith("0") and len(number) > 1)):
+        return None  # a year, read by the calendar reader (2006年, 二〇〇六年, 07年)
     before = text[pos - 1] if pos else ""
     if before in d["duration_blocked_before"]:
         return _Phrase(pos, m.end(), "consumed")
@@ -694,6 +751,12 @@ def _read_numeric_date(text: str, pos: int, tables: _Tables) -> _Phrase | None:
         clock = {"hour": int(m.group(5)), "minute": int(m.group(6))}  # 2021/05/03 14:20
     end = m.end() if clock else m.end(4)
     calendar = _Calendar(year=year, year_kind="abs", month=month, month_kind="abs", day=day, day_kind="abs", **clock)
+    connector = tables.connector.match(text, end)
+    if connector and not clock and (tail := _NUMERIC_DATE.match(text, connector.end())) and tail.group(5) is None:
+        # 2018/1/10-2018/7/10: one range
+        last = _Calendar(year=int(tail.group(1)), year_kind="abs", month=int(tail.group(3)), month_kind="abs",
+                         day=int(tail.group(4)), day_kind="abs")
+        return _Phrase(pos, tail.end(4), "range", calendar, last)
     return _Phrase(pos, end, "calendar", calendar, type="TIME" if clock else "DATE")
 
 
@@ -790,14 +853,15 @@ def _resolve_calendar(c: _Calendar, anchor: _Anchor | None, today: dt.date | Non
         y, m, day = target.year, target.month, target.day
     elif c.week is not None:
         if today is None:
-            if c.week == 0 and c.weekday is not None:  # 周六 with no date: TIMEX3 XXXX-WXX-6
+            if c.week == 0 and c.weekday is not None and c.weekday != "WE":  # 周六: XXXX-WXX-6
                 value = f"XXXX-WXX-{c.weekday}" + (f"T{c.day_part}" if c.day_part else "")
                 return _Anchor(0, None, None, value)
             return None
         monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=c.week)
-        if c.weekday is None:
+        if c.weekday is None or c.weekday == "WE":
             iso = monday.isocalendar()
-            return _Anchor(iso[0], None, None, f"{iso[0]:04d}-W{iso[1]:02d}")
+            suffix = "-WE" if c.weekday == "WE" else ""
+            return _Anchor(iso[0], None, None, f"{iso[0]:04d}-W{iso[1]:02d}{suffix}")
         target = monday + dt.timedelta(days=c.weekday - 1)
         y, m, day = target.year, target.month, target.day
     # Levels the phrase leaves out come from the anchor, else from doc_date (6月, 15日, 第四季度).
