@@ -168,6 +168,7 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
     stop_words = set(rules["bare_law_stops"])
     name_verbs = set(rules["name_verbs"])
     meetings = tuple(rules["meeting_words"])
+    loose_heads = set(rules["loose_one_character_heads"])
     found = []
     for c in entities:
         # One-character abbreviations (俄—白防空集团) modify a description, they do not start a name.
@@ -177,7 +178,8 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
         for s, e in _words_after(working_tokens, c.end):
             word = text[s:e]
             head = next(((h, lab) for h, lab in heads if word.endswith(h)), None)
-            if head and len(head[0]) == 1 and word != head[0] and word_tags.get(word) not in name_tags:
+            if head and len(head[0]) == 1 and word != head[0] and word_tags.get(word) not in name_tags \
+                    and head[0] not in loose_heads:
                 head = None
             if head:
                 best = (e, head[1])

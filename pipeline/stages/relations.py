@@ -97,6 +97,7 @@ class Trigger:
     until: tuple[str, ...] = ()   # a split trigger: 成为 … 成员
     within: int = 16
     host: bool = False            # 在X主办的Y: X is the subject, not a place
+    unless_object_of: tuple[str, ...] = ()  # 加入欧盟的申请: the act is the modifier of a noun
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,7 @@ class RelationPattern:
 _GRAMMAR_KEYS = {f for f in Grammar.__dataclass_fields__} - {"convert"}
 _TYPE_KEYS = {"type", "description", "version", "triggers", "roles", "requires", "requires_any", "identity",
               "intransitive_after", "confidence"}
-_TRIGGER_KEYS = {"words", "unless_before", "unless_after", "until", "within", "host"}
+_TRIGGER_KEYS = {"words", "unless_before", "unless_after", "until", "within", "host", "unless_object_of"}
 _ROLE_KEYS = {"kind", "labels", "position", "many", "intransitive", "omitted", "values", "possessor"}
 
 
@@ -340,7 +341,8 @@ def _pattern(raw: dict, shared_raw: dict, shared: Grammar, source, convert) -> R
                                 _words(item.get("unless_before", []), f"{where}.unless_before", source, convert),
                                 _words(item.get("unless_after", []), f"{where}.unless_after", source, convert),
                                 _words(item.get("until", []), f"{where}.until", source, convert),
-                                _int(item.get("within", 16), f"{where}.within", source, 1), host))
+                                _int(item.get("within", 16), f"{where}.within", source, 1), host,
+                                _words(item.get("unless_object_of", []), f"{where}.unless_object_of", source, convert)))
 
     roles = []
     if not isinstance(raw.get("roles"), dict) or not raw["roles"]:
@@ -676,6 +678,11 @@ class _Engine:
         return sorted(out)
 
     # -- triggers ----------------------------------------------------------------------------------
+    def _modifies_noun(self, end: int, clause_end: int, trigger: Trigger) -> bool:
+        """加入欧盟的申请: trigger + object + 的 + one of the nouns states no act."""
+        span = self.text[end:min(clause_end, end + trigger.within)]
+        return any(f"的{noun}" in span for noun in trigger.unless_object_of)
+
     def hits(self) -> Iterable[_Hit]:
         doc, text = self.doc, self.text
         occupied = bytearray(len(text) + 1)
@@ -696,6 +703,8 @@ class _Engine:
                 if si is None:
                     continue
                 ci = next(i for i, (a, b) in enumerate(self.clauses[si]) if a <= s < b)
+                if trigger.unless_object_of and self._modifies_noun(e, self.clauses[si][ci][1], trigger):
+                    continue
                 until = None
                 if trigger.until:
                     ce = self.clauses[si][ci][1]
