@@ -60,6 +60,7 @@ def find_entities(view: TextView, tokens: Sequence[tuple[int, int]], sentences: 
     aliases = defined_aliases(text, token_bounds, resolved, resources.rules)
     if aliases:
         resolved = resolve(aliases + resolved)
+    resolved = resolve(resolved + repeated_names(text, token_bounds, resolved, resources.word_tags))
     mentions: list[EntityMention] = []
     for c in resolved:
         start, end = view.to_original(c.start, c.end)
@@ -67,6 +68,34 @@ def find_entities(view: TextView, tokens: Sequence[tuple[int, int]], sentences: 
             continue  # two working spans inside one conversion block: keep the first
         mentions.append(EntityMention(start, end, view.original[start:end], c.label, c.canonical, c.kb_id, c.source))
     return mentions
+
+
+_NAME_TAGS = ("nr", "nrt", "nrfg", "ns", "nt", "nz")
+_REPEATED_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "PRODUCT")
+
+
+def repeated_names(text: str, token_bounds: set[int], entities: list[Candidate], word_tags: dict) -> list[Candidate]:
+    """One name, one referent in a document: a name found once is the same name wherever else it
+    stands as whole words (the model finds 占旭刚 in one sentence and misses it in the next).
+    Found with the lowest precedence, so they never displace another entity. A name that is also
+    a common word (the codename “通道”, a channel) is not carried over."""
+    occupied = bytearray(len(text))
+    for c in entities:
+        occupied[c.start:c.end] = b"\x01" * (c.end - c.start)
+    def carried(name: str) -> bool:
+        tag = word_tags.get(name)
+        return bool(HAN.search(name)) and (tag is None or tag in _NAME_TAGS)
+
+    names = {text[c.start:c.end]: c for c in entities
+             if c.label in _REPEATED_LABELS and c.end - c.start >= 2 and carried(text[c.start:c.end])}
+    found = []
+    for name, c in sorted(names.items(), key=lambda item: -len(item[0])):
+        for m in re.finditer(re.escape(name), text):
+            s, e = m.span()
+            if s in token_bounds and e in token_bounds and not any(occupied[s:e]):
+                found.append(Candidate(s, e, c.label, c.canonical, c.kb_id, MODEL))
+                occupied[s:e] = b"\x01" * (e - s)
+    return found
 
 
 def place_shapes(text: str, candidates: list[Candidate], rules: dict) -> list[Candidate]:
@@ -77,11 +106,23 @@ def place_shapes(text: str, candidates: list[Candidate], rules: dict) -> list[Ca
     chain = re.compile(rf"(.{{2,}}?(?:{upper}))(.{{2,}}?(?:{lower}))")
     directions = tuple(sorted(rules["place_direction_suffixes"], key=len, reverse=True))
     after = tuple(rules["place_after_suffixes"])
+    prefixes = set(rules["place_prefix_words"])
     before = tuple(rules["place_before_words"])
+    extensions = tuple(sorted(rules["region_extensions"], key=len, reverse=True))
     out: list[Candidate] = []
     for c in candidates:
         name = text[c.start:c.end]
+        if c.label == "LOC" and (ext := next((x for x in extensions if text.startswith(x, c.end)), None)):
+            # 非洲大陆: the model splits it as 非洲 + 大陆 (a "GPE"), it is one region.
+            c = replace(c, end=c.end + len(ext), canonical=c.canonical + ext)
+            out.append(c)
+            continue
+        if out and out[-1].label == "LOC" and c.start < out[-1].end:
+            continue  # the 大陆 the model found on its own
         if c.label == "GPE":
+            if name[0] in prefixes and len(name) >= 4 and chain.fullmatch(name[1:]):
+                c = replace(c, start=c.start + 1, canonical=c.canonical[1:])  # 今江苏省苏州市
+                name = name[1:]
             for d in directions:
                 if name.endswith(d) and len(name) - len(d) >= 2:
                     c = replace(c, end=c.end - len(d), canonical=c.canonical.removesuffix(d))

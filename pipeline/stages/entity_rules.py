@@ -40,6 +40,7 @@ def rule_candidates(text: str, working_tokens, entities: list[Candidate], resour
     found += _generic_org_bodies(text, entities, rules)
     found += _headed_org_names(text, working_tokens, entities, rules, resources.word_tags)
     found += _bare_laws(text, working_tokens, rules, titles)
+    found += _named_acts(text, working_tokens, rules, resources.word_tags, titles)
     found += _deictic_places(text)
     found += _group_names(text, working_tokens, entities, rules, resources.gazetteer)
     found += _standalone_bodies(text, working_tokens, entities, rules)
@@ -269,6 +270,30 @@ def _bare_laws(text: str, working_tokens, rules: dict, taken_starts: set[int]) -
         if len(name) >= 5 and name not in descriptions and name_start not in taken_starts \
                 and not any(name.endswith(d) and len(d) >= len(name) - 1 for d in descriptions if len(d) > 2):
             found.append(Candidate(name_start, end, "LAW", name, "", RULE))
+    return found
+
+
+def _named_acts(text: str, working_tokens, rules: dict, word_tags, taken_starts: set[int]) -> list[Candidate]:
+    """Laws named without 《》: a word of three or more characters ending in 法/法案/条例 (婚姻法,
+    基本法), with up to two noun words before it (同性婚姻法). Words for methods and skills that
+    end the same way (疗法, 语法, 书法) are not laws."""
+    spec = rules["named_acts"]
+    heads, not_laws = tuple(spec["heads"]), tuple(spec["not_law_endings"])
+    word_classes = set(spec["modifier_tags"])
+    found = []
+    for k, (start, end) in enumerate(working_tokens):
+        word = text[start:end]
+        if end - start < 3 or not word.endswith(heads) or word.endswith(not_laws) or not HAN.fullmatch(word[0]):
+            continue
+        first = k
+        while first > 0 and k - first < 2:
+            s, e = working_tokens[first - 1]
+            if word_tags.get(text[s:e]) not in word_classes:
+                break
+            first -= 1
+        name_start = working_tokens[first][0]
+        if name_start not in taken_starts:
+            found.append(Candidate(name_start, end, "LAW", text[name_start:end], "", RULE))
     return found
 
 
