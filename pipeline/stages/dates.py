@@ -86,6 +86,12 @@ class _Tables:
         self.year_abs = re.compile(rf"(?:{cep})?(?P<y>\d{{4}}|[{_CN_DIGIT}]{{4}})年(?P<fy>度)?")
         # 18年10月1日, 07年: a two-digit year, when a full month and day follow or it is zero-padded.
         self.year_short = re.compile(r"(?P<y>0\d|\d{2}(?=年\d{1,2}月\d{1,2}[日号]))年")
+        # 262年9月16日, （250年）: an early year of three digits before a full date, or any year
+        # that fills a bracket (the Gregorian gloss of an era year).
+        self.year_early = re.compile(r"(?P<y>\d{3})年(?=\d{1,2}月\d{1,2}[日号])|(?<=[（(])(?P<g>\d{1,4})年(?=[）)])")
+        # 赤乌十三年（250年）: an era year glossed by the Gregorian year in brackets takes that year.
+        self.glossed_era_year = re.compile(
+            rf"[\u3400-\u9fff]{{2}}(?:元|[{_CN_NUMERAL}]{{1,4}}|\d{{1,3}})年(?=[（(]\d{{1,4}}年[）)])")
         self.year_era = re.compile(
             rf"(?P<era>{_alternation(self.eras)})(?P<ey>\d{{1,3}}|[{_CN_NUMERAL}]{{1,5}}|"
             rf"{_alternation(d['era_first_year'])})年(?P<fy>度)?")
@@ -330,10 +336,12 @@ def _sentence_bounds(view: TextView, sentences: Sequence[tuple[int, int]], squee
 def _scan(text: str, tables: _Tables):
     """Phrases left to right; at each position the longest reading wins."""
     readers = (_read_year_range, _read_decade, _read_century, _read_calendar_phrase,
-               _read_numeric_date, _read_duration, _read_set, _read_fixed)
+               _read_numeric_date, _read_duration, _read_set, _read_fixed, _read_glossed_era_year)
     pos, n = 0, len(text)
+    # Era years glossed in brackets start with any era name: find them once for the whole text.
+    glossed = {m.start() for m in tables.glossed_era_year.finditer(text)}
     while pos < n:
-        if text[pos] not in tables.start_chars or not _starts_token(text, pos):
+        if (text[pos] not in tables.start_chars or not _starts_token(text, pos)) and pos not in glossed:
             pos += 1
             continue
         best = None
@@ -454,6 +462,9 @@ def _read_calendar(text: str, pos: int, tables: _Tables):
         p = m.end()
     elif m := tables.year_short.match(text, p):
         fields.update(year=_short_year(int(m["y"]), tables), year_kind="abs")
+        p = m.end()
+    elif (m := tables.year_early.match(text, p)) and int(m["y"] or m["g"]):
+        fields.update(year=int(m["y"] or m["g"]), year_kind="abs")
         p = m.end()
     elif m := tables.year_era.match(text, p):
         era_year = 1 if m["ey"] in d["era_first_year"] else parse_number(m["ey"])
@@ -594,6 +605,16 @@ def _clock(m: re.Match, tables: _Tables, after_day: bool) -> tuple[int, int] | N
 
 def _blocked(text: str, pos: int, followers) -> bool:
     return pos < len(text) and text[pos] in followers
+
+
+def _read_glossed_era_year(text: str, pos: int, tables: _Tables) -> _Phrase | None:
+    """永安元年（258年）: the era year is the year of its gloss (any era, no table needed)."""
+    m = tables.glossed_era_year.match(text, pos)
+    if not m:
+        return None
+    gloss = re.match(r"[（(](\d{1,4})年", text[m.end():])
+    year = int(gloss.group(1))
+    return _Phrase(pos, m.end(), "calendar", _Calendar(year=year, year_kind="abs")) if year else None
 
 
 def _read_year_range(text: str, pos: int, tables: _Tables) -> _Phrase | None:
