@@ -61,7 +61,7 @@ def build_resources(gazetteers: Sequence[str | Path] = (), patterns: Sequence[st
     normalizer = Normalizer(gazetteer_module.protected_forms(builtin + user_names))
     gazetteer = gazetteer_module.build(normalizer.convert, user_names, builtin, abbreviations)
     segmenter = Segmenter(cache_dir(), user_words=[n for n in gazetteer.names if len(n) > 1])
-    from .stages.relations import load_patterns
+    from .stages.relation_patterns import load_patterns
 
     entity_rules = {**load_yaml("entity_rules.yaml"), "person_names": load_yaml("person_names.yaml")}
     return Resources(normalizer, segmenter, gazetteer, entity_rules, load_patterns(patterns))
