@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.stages.dates import TIMEML_MODS, DateMention, _Tables, find_dates
+from pipeline.stages.date_phrases import TIMEML_MODS, DateTables
+from pipeline.stages.dates import DateMention, find_dates
 from pipeline.stages.normalize import Normalizer
 from pipeline.stages.sentences import split_sentences
 from pipeline.resources import load_yaml
@@ -151,7 +152,7 @@ def test_data_file_is_validated():
     data = dict(load_yaml("date_words.yaml"))
     data["suffix_mods"] = {**data["suffix_mods"], "前": "EARLIER"}
     with pytest.raises(ValueError, match="suffix_mods"):
-        _Tables(data)
+        DateTables(data)
 
 
 # --- property: every value is valid TIMEX3 and every span points into the original ---------------------

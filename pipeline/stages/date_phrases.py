@@ -1,0 +1,662 @@
+"""Date phrases as written: the word tables of ``data/date_words.yaml`` and the readers.
+
+:func:`scan_phrases` reads the working copy left to right; at each position every reader
+(calendar date or time, year range, decade, century, duration, set, present reference,
+``当时``, an era year glossed in brackets) proposes a phrase and the longest wins, so ``1990年代``
+beats ``1990年`` and ``2个多月`` is one duration. A phrase records what the text says (a
+:class:`Calendar` with the levels written, a duration value); giving it a value in context is the
+business of :mod:`.dates`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from ..numerals import is_digit_string, parse_number, tidy
+from ..resources import load_yaml
+
+
+TIMEML_MODS = frozenset({"BEFORE", "AFTER", "ON_OR_BEFORE", "ON_OR_AFTER", "LESS_THAN", "MORE_THAN",
+                         "EQUAL_OR_LESS", "EQUAL_OR_MORE", "START", "MID", "END", "APPROX"})
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_CN_DIGIT = "〇零一二两三四五六七八九"
+_CN_NUMERAL = _CN_DIGIT + "十百千万廿卅"
+_NUM = r"\d+(?:\.\d+)?|[%s]+" % _CN_NUMERAL
+_MONTH_NUM = r"\d{1,2}|十[一二]?|[一二三四五六七八九]"
+_DAY_NUM = r"\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]"
+_HOUR_NUM = r"\d{1,2}|[零〇一二两三四五六七八九十]{1,3}"
+_CENTURY_NUM = r"\d{1,2}|[一二]?十[一二三四五六七八九]?|[一二三四五六七八九]"
+
+
+# --- the word tables, compiled once -----------------------------------------------------------
+
+def _alternation(words) -> str:
+    """Longest first, so that a regex alternation prefers 上个月 to 上月."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+class DateTables:
+    """date_words.yaml, validated, with the regexes built from it."""
+
+    def __init__(self, data: dict):
+        self.data = data
+        for key in ("year_parts", "month_parts", "era_parts", "prefix_mods", "suffix_mods",
+                    "duration_prefix_mods", "duration_suffix_mods", "since_suffixes_with_prefix"):
+            bad = {w: m for w, m in data[key].items() if m not in TIMEML_MODS}
+            if bad:
+                raise ValueError(f"date_words.yaml: {key} has values that are no TimeML mod: {bad}")
+        d = data
+        self.eras = d["eras"]
+        self.year_words = {**{w: ("deictic", o) for w, o in d["deictic_years"].items()},
+                           **{w: ("anaphoric", o) for w, o in d["anaphoric_years"].items()}}
+        self.month_words = {**{w: ("deictic", o) for w, o in d["deictic_months"].items()},
+                            **{w: ("anaphoric", o) for w, o in d["anaphoric_months"].items()}}
+        self.day_words = {**{w: ("deictic", o) for w, o in d["deictic_days"].items()},
+                          **{w: ("anaphoric", o) for w, o in d["anaphoric_days"].items()}}
+        weekdays = "".join(d["weekdays"])
+        cep = re.escape(d["common_era_prefix"])
+        self.year_abs = re.compile(rf"(?:{cep})?(?P<y>\d{{4}}|[{_CN_DIGIT}]{{4}})年(?P<fy>度)?")
+        # 18年10月1日, 07年: a two-digit year, when a full month and day follow or it is zero-padded.
+        self.year_short = re.compile(r"(?P<y>0\d|\d{2}(?=年\d{1,2}月\d{1,2}[日号]))年")
+        # 262年9月16日, （250年）: an early year of three digits before a full date, or any year
+        # that fills a bracket (the Gregorian gloss of an era year).
+        self.year_early = re.compile(r"(?P<y>\d{3})年(?=\d{1,2}月\d{1,2}[日号])|(?<=[（(])(?P<g>\d{1,4})年(?=[）)])")
+        # 赤乌十三年（250年）: an era year glossed by the Gregorian year in brackets takes that year.
+        self.glossed_era_year = re.compile(
+            rf"[\u3400-\u9fff]{{2}}(?:元|[{_CN_NUMERAL}]{{1,4}}|\d{{1,3}})年(?=[（(]\d{{1,4}}年[）)])")
+        self.year_era = re.compile(
+            rf"(?P<era>{_alternation(self.eras)})(?P<ey>\d{{1,3}}|[{_CN_NUMERAL}]{{1,5}}|"
+            rf"{_alternation(d['era_first_year'])})年(?P<fy>度)?")
+        self.year_word = re.compile(rf"(?P<w>{_alternation(self.year_words)})(?P<fy>度)?")
+        self.month_num = re.compile(rf"(?P<m>{_MONTH_NUM})月(?:份)?")
+        self.month_word = re.compile(_alternation(self.month_words))
+        self.day_num = re.compile(rf"(?P<d>{_DAY_NUM})(?P<sfx>[日号])")
+        self.day_word = re.compile(_alternation(self.day_words))
+        self.week = re.compile(rf"(?P<wk>{_alternation(d['deictic_weeks'])})(?P<wd>[{weekdays}])?")
+        self.weekday = re.compile(rf"(?:{_alternation(d['weekday_prefixes'])})(?P<wd>[{weekdays}])")
+        self.season = re.compile(rf"(?P<s>[{''.join(d['seasons'])}])(?:{_alternation(d['season_suffixes'])})?")
+        self.half = re.compile(_alternation(d["halves"]))
+        self.quarter = re.compile(rf"(?P<first>第)?(?P<q>[一二三四1-4])(?P<w>{_alternation(d['quarter_words'])})")
+        self.parts = {level: (re.compile(_alternation(d[key])), d[key])
+                      for level, key in (("year", "year_parts"), ("month", "month_parts"),
+                                         ("era", "era_parts"))}
+        self.time = re.compile(
+            rf"(?P<period>{_alternation(d['day_periods'])})?"
+            rf"(?:(?P<h>{_HOUR_NUM})(?P<hw>{_alternation(d['hour_words'])})(?:钟)?"
+            rf"(?:(?P<mi>\d{{1,2}}|[零〇一二三四五六七八九十]{{1,3}})分|(?P<mw>{_alternation(d['minute_words'])}))?"
+            rf"|(?P<ch>\d{{1,2}})[:：](?P<cm>\d{{2}})(?!\d))")
+        conn = _alternation(d["range_connectors"])
+        self.connector = re.compile(rf"\s*(?:{conn})\s*")
+        self.year_range = re.compile(rf"(?P<y1>\d{{4}})\s*(?:{conn})\s*(?P<y2>\d{{4}})年(?!代)")
+        self.decade = re.compile(
+            rf"(?:(?P<cw>上世纪|本世纪)|(?P<c>{_CENTURY_NUM})世纪)?"
+            rf"(?P<dec>\d{{4}}|\d0|[一二三四五六七八九]十)年代")
+        self.century = re.compile(rf"(?:(?P<cw>上世纪|本世纪|下世纪)|(?:{cep})?(?P<c>{_CENTURY_NUM})世纪)")
+        units = d["duration_units"]
+        self.duration = re.compile(
+            rf"(?P<num>{_NUM})(?P<m1>[多余])?(?P<ge>个)?(?P<m2>多)?(?P<half>半)?"
+            rf"(?P<unit>{_alternation(units)})(?P<after>[半多余])?")
+        self.fixed_duration = re.compile(_alternation(d["fixed_durations"]))
+        self.set = re.compile(rf"{re.escape(d['set_prefix'])}(?P<num>{_NUM})?(?P<unit>{_alternation(d['set_units'])})")
+        self.set_fixed = re.compile(_alternation(d["set_fixed"]))
+        self.present = re.compile(_alternation(d["present_ref"]))
+        self.same = re.compile(_alternation(d["anaphoric_same"]))
+        self.set_cycle = re.compile(rf"(?P<num>{_NUM})(?P<unit>{_alternation(d['set_cycle_units'])})"
+                                    rf"(?:{_alternation(d['set_cycle_words'])})")
+        self.set_weekday = re.compile(rf"(?:{_alternation(d['set_weekday_prefixes'])})"
+                                      rf"(?:(?:{_alternation(d['weekday_prefixes'])})(?P<wd>[{weekdays}])"
+                                      rf"|(?P<we>{_alternation(d['weekend_words'])}))")
+        self.day_part = re.compile(_alternation(d["day_parts"]))
+        self.zero_lookalikes = frozenset(d["zero_lookalikes"])
+        digits = "0-9" + _CN_NUMERAL + "".join(d["zero_lookalikes"])
+        self.inner_space = re.compile(rf"(?<=[{digits}])[ \t\u3000\u00a0]{{1,2}}(?=[年月日号时点])"
+                                      rf"|(?<=[年月])[ \t\u3000\u00a0]{{1,2}}(?=[{digits}])")
+        self.full_date = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]")
+        self.before_common_era = d["before_common_era"]
+        self.bce_year = re.compile(rf"{re.escape(d['before_common_era'])}(?:{_NUM})年")
+        # Context words, longest first: the first that fits is the longest.
+        self.context_words = {key: sorted(d[key], key=len, reverse=True) for key in (
+            "prefix_mods", "suffix_mods", "since_prefixes", "since_suffixes_with_prefix",
+            "duration_prefix_mods", "duration_suffix_mods", "ago_words", "later_words",
+            "abbreviated_year_exceptions")}
+        self.relation_words = sorted(d["ago_words"] + d["later_words"], key=len, reverse=True)
+        # Every phrase starts with one of these characters; other positions are skipped at once.
+        words = [*self.year_words, *self.month_words, *self.day_words, *d["deictic_weeks"],
+                 *d["weekday_prefixes"], *d["halves"], *d["day_periods"], *d["fixed_durations"],
+                 *d["present_ref"], *d["anaphoric_same"], *self.eras, d["common_era_prefix"],
+                 d["set_prefix"], *d["set_weekday_prefixes"], "上世纪", "本世纪", "下世纪", "第"]
+        self.start_chars = frozenset("0123456789" + _CN_NUMERAL + "".join(w[0] for w in words))
+
+
+@lru_cache(maxsize=None)
+def date_tables() -> DateTables:
+    return DateTables(load_yaml("date_words.yaml"))
+
+
+# --- parsed phrases -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Calendar:
+    """A calendar date or time as written; ``*_kind`` is abs, deictic or anaphoric."""
+
+    year: int | None = None
+    year_kind: str | None = None
+    month: int | None = None
+    month_kind: str | None = None
+    day: int | None = None
+    day_kind: str | None = None
+    week: int | None = None          # deictic week offset (上周 = -1)
+    weekday: int | str | None = None  # 1 = Monday; "WE" for a weekend
+    season: str | None = None
+    half: str | None = None
+    quarter: int | None = None
+    hour: int | None = None
+    minute: int | None = None
+    part: str | None = None          # a mod from 年初/月底
+    day_part: str | None = None      # MO, AF, EV, NI: 上午, 下午, 晚上 after a day
+
+    @property
+    def levels(self) -> list[int]:
+        """0 = year, 1 = month, 2 = day: the levels written in the phrase."""
+        return [i for i, v in enumerate((self.year_kind, self.month_kind, self.day_kind)) if v]
+
+    @property
+    def words_only_numbers(self) -> bool:
+        return all(k in (None, "abs") for k in (self.year_kind, self.month_kind, self.day_kind)) \
+            and self.week is None and self.weekday is None
+
+
+@dataclass(frozen=True)
+class Phrase:
+    start: int                     # working-copy offsets
+    end: int
+    kind: str                      # calendar, range, fixed, duration, relative, same
+    calendar: Calendar | None = None
+    tail: Calendar | None = None  # the second half of a range
+    type: str = "DATE"
+    value: str | None = None       # for phrases whose value needs no resolution
+    mod: str | None = None
+    amount: float | None = None    # duration amount, for 三年前
+    designator: str | None = None
+    inner_end: int | None = None   # 三年前: where the duration 三年 ends
+
+
+@dataclass(frozen=True)
+class Anchor:
+    year: int
+    month: int | None
+    day: int | None
+    value: str
+
+
+# --- 1. scanning ---------------------------------------------------------------------------------
+
+def scan_phrases(text: str, tables: DateTables):
+    """Phrases left to right; at each position the longest reading wins."""
+    readers = (_read_year_range, _read_decade, _read_century, _read_calendar_phrase,
+               _read_numeric_date, _read_duration, _read_set, _read_fixed, _read_glossed_era_year)
+    pos, n = 0, len(text)
+    # Era years glossed in brackets start with any era name: find them once for the whole text.
+    glossed = {m.start() for m in tables.glossed_era_year.finditer(text)}
+    while pos < n:
+        if (text[pos] not in tables.start_chars or not _starts_token(text, pos)) and pos not in glossed:
+            pos += 1
+            continue
+        best = None
+        for reader in readers:
+            phrase = reader(text, pos, tables)
+            if phrase is not None and (best is None or phrase.end > best.end):
+                best = phrase
+        if best is None:
+            pos += 1
+            continue
+        yield best
+        pos = best.end
+
+
+_DURATION_PARTS = re.compile(r"P(?:(?P<Y>[\d.]+)Y)?(?:(?P<M>[\d.]+)M)?(?:(?P<W>[\d.]+)W)?(?:(?P<D>[\d.]+)D)?"
+                             r"(?:T(?:(?P<h>[\d.]+)H)?(?:(?P<m>[\d.]+)M)?(?:(?P<s>[\d.]+)S)?)?$")
+_DURATION_ORDER = "YMWDhms"
+
+
+def joined_durations(phrases, text: str, tables: DateTables):
+    """两年零三个月, 8天20小时, 一年又一个月21天: adjacent durations in falling units are one."""
+    joiners = set(tables.data["duration_joiners"])
+    pending = None
+    for phrase in phrases:
+        if pending is not None and phrase.kind == "duration" and text[pending.end:phrase.start] in joiners:
+            joined = _join_values(pending.value, phrase.value)
+            if joined:
+                pending = replace(pending, end=phrase.end, value=joined, mod=pending.mod or phrase.mod)
+                continue
+        if pending is not None:
+            yield pending
+            pending = None
+        if phrase.kind == "duration":
+            pending = phrase
+        else:
+            yield phrase
+    if pending is not None:
+        yield pending
+
+
+def _join_values(first: str, second: str) -> str | None:
+    a, b = _DURATION_PARTS.match(first or ""), _DURATION_PARTS.match(second or "")
+    if not a or not b:
+        return None
+    units_a = [u for u in _DURATION_ORDER if a[u]]
+    units_b = [u for u in _DURATION_ORDER if b[u]]
+    if not units_a or not units_b or _DURATION_ORDER.index(units_a[-1]) >= _DURATION_ORDER.index(units_b[0]):
+        return None
+    parts = {u: a[u] or b[u] for u in _DURATION_ORDER}
+    date = "".join(f"{parts[u]}{u}" for u in "YMWD" if parts[u])
+    time = "".join(f"{parts[u]}{u.upper()}" for u in "hms" if parts[u])
+    return "P" + date + (f"T{time}" if time else "")
+
+
+def _starts_token(text: str, pos: int) -> bool:
+    """A number starts here, not in the middle of one (the 0 of 2006, the 六 of 二〇〇六)."""
+    if pos == 0:
+        return True
+    prev, ch = text[pos - 1], text[pos]
+    if ch.isdigit():
+        if prev in ".,:" and pos >= 2 and text[pos - 2].isdigit():
+            return False  # 1,234 / 3.5 / 10:30
+        return not (prev.isdigit() or prev.isascii() and prev.isalpha())
+    if ch in _CN_NUMERAL:
+        return prev not in _CN_NUMERAL
+    return True
+
+
+def _read_calendar_phrase(text: str, pos: int, tables: DateTables) -> Phrase | None:
+    """A calendar date or time, or a range of two (2006年5月至6月)."""
+    read = _read_calendar(text, pos, tables)
+    if read is None:
+        return None
+    head, end = read
+    if head is _CONSUMED:
+        return Phrase(pos, end, "consumed")
+    type_ = "TIME" if head.hour is not None or head.day_part else "DATE"
+    connector = tables.connector.match(text, end)
+    if connector and head.hour is None and head.day_part is None:
+        tail_read = _read_calendar(text, connector.end(), tables)
+        if tail_read and tail_read[0] is not _CONSUMED and _joins(head, tail_read[0]):
+            return Phrase(pos, tail_read[1], "range", head, tail_read[0])
+    return Phrase(pos, end, "calendar", head, type=type_)
+
+
+_CONSUMED = Calendar()
+
+
+def _joins(head: Calendar, tail: Calendar) -> bool:
+    """Whether ``tail`` can end a range begun by ``head``: numbers only, and either a full date
+    or starting at the level where the head ends (2006年5月至6月, 5月3日至5日)."""
+    if not tail.words_only_numbers or tail.hour is not None or not tail.levels or not head.levels:
+        return False
+    if any(x is not None for x in (tail.season, tail.half, tail.quarter, head.season, head.half,
+                                    head.quarter)):
+        return False
+    if tail.year_kind is not None:
+        return head.year_kind is not None  # 9月至2006年 is no range
+    # 2006年5月至6月, 5月3日至5日, 2016年6月1日-6月30日: the tail ends at the head's precision.
+    return tail.levels[-1] == head.levels[-1] and tail.levels[0] >= head.levels[0]
+
+
+def _read_calendar(text: str, pos: int, tables: DateTables):
+    """(calendar, end) for a date or time starting at ``pos``; (_CONSUMED, end) for a phrase that
+    is recognised but gets no value (公元前221年); None when there is none."""
+    d = tables.data
+    fields: dict = {}
+    p = pos
+    if text.startswith(tables.before_common_era, p):
+        m = tables.bce_year.match(text, p)
+        return (_CONSUMED, m.end()) if m else None
+    # year
+    if m := tables.year_abs.match(text, p):
+        year = parse_number(m["y"])
+        if year is None or not 1000 <= year <= 2999:
+            return None
+        fields.update(year=year, year_kind="abs")
+        p = m.end()
+    elif m := tables.year_short.match(text, p):
+        fields.update(year=_short_year(int(m["y"]), tables), year_kind="abs")
+        p = m.end()
+    elif (m := tables.year_early.match(text, p)) and int(m["y"] or m["g"]):
+        fields.update(year=int(m["y"] or m["g"]), year_kind="abs")
+        p = m.end()
+    elif m := tables.year_era.match(text, p):
+        era_year = 1 if m["ey"] in d["era_first_year"] else parse_number(m["ey"])
+        if not era_year:
+            return None
+        fields.update(year=tables.eras[m["era"]] + era_year, year_kind="abs")
+        p = m.end()
+    elif m := tables.year_word.match(text, p):
+        kind, offset = tables.year_words[m["w"]]
+        fields.update(year=offset, year_kind=kind)
+        p = m.end()
+    # month
+    if m := tables.month_num.match(text, p):
+        month = parse_number(m["m"])
+        if month and 1 <= month <= 12 and not _blocked(text, m.end(), d["month_blocked_followers"]):
+            fields.update(month=month, month_kind="abs")
+            p = m.end()
+    elif m := tables.month_word.match(text, p):
+        kind, offset = tables.month_words[m.group()]
+        fields.update(month=offset, month_kind=kind)
+        p = m.end()
+    has_year, has_month = "year_kind" in fields, "month_kind" in fields
+    # day, or what a year alone can carry
+    if has_month or not has_year:
+        if m := tables.day_num.match(text, p):
+            day = parse_number(m["d"])
+            bare = not has_month
+            ok = day and 1 <= day <= 31 and not _blocked(text, m.end(), d["day_blocked_followers"])
+            # A bare day needs 日 and, in Chinese numerals, two characters (一日 is "one day").
+            if ok and bare and (m["sfx"] == "号" or (not m["d"].isdigit() and len(m["d"]) < 2)):
+                ok = False
+            if ok:
+                fields.update(day=day, day_kind="abs")
+                p = m.end()
+        elif not has_month and (m := tables.day_word.match(text, p)):
+            kind, offset = tables.day_words[m.group()]
+            fields.update(day=offset, day_kind=kind)
+            p = m.end()
+        elif not has_month and (m := tables.week.match(text, p)):
+            weekday = d["weekdays"][m["wd"]] if m["wd"] else None
+            end = m.end()
+            if weekday is None and text.startswith(d["weekend_suffix"], end):
+                weekday, end = "WE", end + len(d["weekend_suffix"])  # 下周末
+            fields.update(week=d["deictic_weeks"][m["wk"]], weekday=weekday)
+            p = end
+        elif not has_month and (m := tables.weekday.match(text, p)):
+            fields.update(week=0, weekday=d["weekdays"][m["wd"]])
+            p = m.end()
+    if not has_month and "day_kind" not in fields and "week" not in fields:
+        if m := tables.half.match(text, p):
+            fields["half"] = d["halves"][m.group()]
+            p = m.end()
+        elif (m := tables.quarter.match(text, p)) and (has_year or m["first"] or m["w"] == "季度"):
+            fields["quarter"] = int(parse_number(m["q"]))
+            p = m.end()
+        elif has_year and (m := tables.season.match(text, p)) and \
+                (m.end() > m.start() + 1 or not _blocked(text, m.end(), d["season_blocked_followers"])):
+            fields["season"] = d["seasons"][m["s"]]
+            p = m.end()
+    # a part inside the phrase: 年初, 月底
+    level = "month" if "month_kind" in fields and "day_kind" not in fields else \
+        "year" if has_year and set(fields) <= {"year", "year_kind"} else None
+    if level:
+        part = _read_part(text, p, tables, level)
+        if part:
+            fields["part"], p = part
+    # a time of day: after a day, or on its own
+    after_day = "day_kind" in fields or bool(fields.get("weekday"))
+    if after_day or not fields:
+        # 5月3日 14:20: one space may stand between the day and its clock time.
+        at = p + 1 if after_day and text[p:p + 1] == " " and text[p + 1:p + 2].isdigit() else p
+        if (m := tables.time.match(text, at)) and (time := _clock(m, tables, after_day)):
+            fields["hour"], fields["minute"] = time
+            p = m.end()
+        elif after_day and (m := tables.day_part.match(text, p)):
+            fields["day_part"] = d["day_parts"][m.group()]  # 5月3日上午: TIMEX3 …TMO
+            p = m.end()
+    if not fields:
+        return None
+    return Calendar(**fields), p
+
+
+def _short_year(two_digits: int, tables: DateTables) -> int:
+    """07 → 2007, 95 → 1995: the latest such year not past the pivot of date_words.yaml."""
+    century = (tables.data["default_present_century"] - 1) * 100
+    year = century + two_digits
+    return year if two_digits <= tables.data["short_year_pivot"] else year - 100
+
+
+def _read_part(text: str, pos: int, tables: DateTables, level: str):
+    regex, words = tables.parts[level]
+    m = regex.match(text, pos)
+    if not m:
+        return None
+    word = m.group()
+    if len(word) == 1:
+        blocked = tables.data["part_blocked_followers"].get(word, [])
+        following = text[m.end():m.end() + 1]
+        if "*" in blocked and _HAN.match(following) or following and following in blocked:
+            return None
+    return words[word], m.end()
+
+
+def _clock(m: re.Match, tables: DateTables, after_day: bool) -> tuple[int, int] | None:
+    """(hour, minute) on a 24-hour clock, or None when the match is no time of day (三点意见).
+
+    Right after a day (7月1日零时) any hour word is a time; on its own, only one with a period word
+    (上午), minutes, or an Arabic hour with 时 is: 一时, 三点 are other words.
+    """
+    period = m["period"]
+    if m["ch"] is not None:
+        hour, minute = int(m["ch"]), int(m["cm"])
+    else:
+        hour = parse_number(m["h"])
+        if m["mi"] is not None:
+            minute = parse_number(m["mi"])
+        elif m["mw"] is not None:
+            minute = tables.data["minute_words"][m["mw"]]
+        else:
+            minute = 0
+        # Without a period word, only an Arabic hour with 时, or an hour with minutes, is a time.
+        if period is None and not after_day and not (m["h"].isdigit() and m["hw"] == "时") \
+                and m["mi"] is None and m["mw"] in (None, "整"):
+            return None
+    if hour is None or minute is None or not (0 <= hour <= 24 and 0 <= minute <= 59):
+        return None
+    reading = tables.data["day_periods"].get(period)
+    if reading == "pm" and hour < 12:
+        hour += 12
+    elif reading == "noon" and hour <= 5:
+        hour += 12
+    elif reading == "night":
+        hour = 0 if hour == 12 else hour + 12 if 6 <= hour < 12 else hour
+    elif reading == "am" and hour == 12:
+        hour = 0 if period == "凌晨" else 12
+    return hour % 24, minute
+
+
+def _blocked(text: str, pos: int, followers) -> bool:
+    return pos < len(text) and text[pos] in followers
+
+
+def _read_glossed_era_year(text: str, pos: int, tables: DateTables) -> Phrase | None:
+    """永安元年（258年）: the era year is the year of its gloss (any era, no table needed)."""
+    m = tables.glossed_era_year.match(text, pos)
+    if not m:
+        return None
+    gloss = re.match(r"[（(](\d{1,4})年", text[m.end():])
+    year = int(gloss.group(1))
+    return Phrase(pos, m.end(), "calendar", Calendar(year=year, year_kind="abs")) if year else None
+
+
+def _read_year_range(text: str, pos: int, tables: DateTables) -> Phrase | None:
+    """1995—1997年, 2010-2015年: the first year is written without 年."""
+    m = tables.year_range.match(text, pos)
+    if not m:
+        return None
+    first, second = int(m["y1"]), int(m["y2"])
+    if not (1000 <= first < second <= 2999):
+        return None
+    return Phrase(pos, m.end(), "range", Calendar(year=first, year_kind="abs"),
+                   Calendar(year=second, year_kind="abs"))
+
+
+def _read_decade(text: str, pos: int, tables: DateTables) -> Phrase | None:
+    """1990年代 -> 199X; 上世纪90年代 -> 199X; 20世纪90年代初 -> 199X START."""
+    m = tables.decade.match(text, pos)
+    if not m:
+        return None
+    digits = str(parse_number(m["dec"]))
+    if len(digits) == 4:
+        if m["cw"] or m["c"] or not digits.endswith("0"):
+            return None
+        value = digits[:3] + "X"
+    elif m["c"]:
+        number = parse_number(m["c"])
+        if not number or not 1 <= number <= 30:
+            return None
+        value = f"{century_prefix(int(number))}{digits[0]}X"
+    else:
+        # 上世纪90年代, or a bare 90年代: the century is resolved against the document's date.
+        value = f"relative:{m['cw'] or ''}|{digits[0]}X"
+    part = _read_part(text, m.end(), tables, "era")
+    mod, end = part if part else (None, m.end())
+    return Phrase(pos, end, "fixed", value=value, mod=mod)
+
+
+def _read_century(text: str, pos: int, tables: DateTables) -> Phrase | None:
+    """20世纪 -> 19; 21世纪初 -> 20 START; 上世纪 relative to the document's century."""
+    m = tables.century.match(text, pos)
+    if not m:
+        return None
+    if m["c"]:
+        number = parse_number(m["c"])
+        if not number or not 1 <= number <= 30:
+            return None
+        value = century_prefix(int(number))
+    else:
+        value = "relative:" + m["cw"] + "|"
+    part = _read_part(text, m.end(), tables, "era")
+    mod, end = part if part else (None, m.end())
+    return Phrase(pos, end, "fixed", value=value, mod=mod)
+
+
+def century_prefix(ordinal: int) -> str:
+    """The 20th century is the years 19xx: TIMEX3 writes it as "19"."""
+    return f"{ordinal - 1:02d}"
+
+
+def _read_duration(text: str, pos: int, tables: DateTables) -> Phrase | None:
+    d = tables.data
+    if m := tables.fixed_duration.match(text, pos):
+        return Phrase(pos, m.end(), "fixed", type="DURATION", value=d["fixed_durations"][m.group()])
+    m = tables.duration.match(text, pos)
+    if not m:
+        return None
+    unit, spec = m["unit"], d["duration_units"][m["unit"]]
+    counter = spec["counter"]
+    if (counter == "required" and not m["ge"]) or (counter == "never" and m["ge"]):
+        return None
+    if _blocked(text, m.end() if not m["after"] else m.start("after"),
+                d["duration_blocked_followers"].get(unit, [])):
+        return None
+    number = m["num"]
+    if unit == "年" and (len(number) == 4 and number.isdigit() or is_digit_string(number) or
+                        (number.isdigit() and number.startswith("0") and len(number) > 1)):
+        return None  # a year, read by the calendar reader (2006年, 二〇〇六年, 07年)
+    before = text[pos - 1] if pos else ""
+    if before in d["duration_blocked_before"]:
+        return Phrase(pos, m.end(), "consumed")
+    if unit == "年" and number.isdigit() and before in d["abbreviated_year_cues"] and \
+            not word_after(text, m.end(), len(text), tables.context_words["abbreviated_year_exceptions"], {}):
+        return Phrase(pos, m.end(), "consumed")  # 于95年: a year of an unknown era
+    amount = parse_number(number)
+    end, after = m.end(), m["after"]
+    if after in d["more_words"] and _blocked(text, m.end(), d["more_blocked_followers"]):
+        end, after = m.start("after"), None
+    if amount is None or amount == 0:
+        return Phrase(pos, end, "consumed")
+    mod = "MORE_THAN" if (m["m1"] or m["m2"] or after in d["more_words"]) else None
+    half = bool(m["half"] or after == "半")
+    value = _duration_value(amount, spec, half, d)
+    # 三年前, 两天后: a date relative to doc_date, when the amount is exact and the unit a calendar one.
+    relation = word_after(text, end, len(text), tables.relation_words, d["suffix_blocked_followers"])
+    if relation and not (half or mod) and amount == int(amount) and spec["designator"] in "YMWD" \
+            and not spec.get("time"):
+        sign = -1 if relation in d["ago_words"] else 1
+        return Phrase(pos, end + len(relation), "relative", amount=sign * amount,
+                       designator=spec["designator"], value=value, inner_end=end)
+    return Phrase(pos, end, "duration", type="DURATION", value=value, mod=mod)
+
+
+def _duration_value(amount, spec: dict, half: bool, d: dict) -> str:
+    designator = spec["designator"]
+    if designator == "Q":  # quarters are written as months in ISO 8601
+        amount, designator = amount * 3, "M"
+    amount = tidy(amount)
+    if spec.get("time"):
+        value = f"PT{amount}{designator}"
+        return value + (d["half_of"][designator] if half else "")
+    value = f"P{amount}{designator}"
+    if half and designator in d["half_of"]:
+        value += d["half_of"][designator]  # 两年半 = P2Y6M, 一天半 = P1DT12H
+    return value
+
+
+def _read_set(text: str, pos: int, tables: DateTables) -> Phrase | None:
+    d = tables.data
+    if m := tables.set_fixed.match(text, pos):
+        return Phrase(pos, m.end(), "fixed", type="SET", value=d["set_fixed"][m.group()])
+    if m := tables.set_cycle.match(text, pos):  # 一年一度, 两年一届, 四年一次
+        n = parse_number(m["num"])
+        if n:
+            return Phrase(pos, m.end(), "fixed", type="SET",
+                           value=d["set_cycle_units"][m["unit"]].replace("{n}", str(tidy(n))))
+    if m := tables.set_weekday.match(text, pos):  # 每逢周末, 每逢星期六
+        value = "XXXX-WXX-WE" if m["we"] else f"XXXX-WXX-{d['weekdays'][m['wd']]}"
+        return Phrase(pos, m.end(), "fixed", type="SET", value=value)
+    m = tables.set.match(text, pos)
+    if not m:
+        return None
+    n = parse_number(m["num"]) if m["num"] else 1
+    if not n:
+        return None
+    template = d["set_units"][m["unit"]]
+    value = template.replace("{3n}", str(tidy(n * 3))).replace("{n}", str(tidy(n)))
+    return Phrase(pos, m.end(), "fixed", type="SET", value=value)
+
+
+_NUMERIC_DATE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d:])(?:[ T](\d{1,2}):(\d{2})(?::\d{2})?(?!\d))?")
+
+
+def _read_numeric_date(text: str, pos: int, tables: DateTables) -> Phrase | None:
+    """2024-03-20, 2024/3/20, 2024.03.20: an all-digit calendar date (ISO and its variants)."""
+    m = _NUMERIC_DATE.match(text, pos)
+    if not m:
+        return None
+    year, month, day = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return None  # 2024-13-45 is an identifier, not a date
+    clock = {}
+    if m.group(5) is not None and int(m.group(5)) <= 23 and int(m.group(6)) <= 59:
+        clock = {"hour": int(m.group(5)), "minute": int(m.group(6))}  # 2021/05/03 14:20
+    end = m.end() if clock else m.end(4)
+    calendar = Calendar(year=year, year_kind="abs", month=month, month_kind="abs", day=day, day_kind="abs", **clock)
+    connector = tables.connector.match(text, end)
+    if connector and not clock and (tail := _NUMERIC_DATE.match(text, connector.end())) and tail.group(5) is None:
+        # 2018/1/10-2018/7/10: one range
+        last = Calendar(year=int(tail.group(1)), year_kind="abs", month=int(tail.group(3)), month_kind="abs",
+                         day=int(tail.group(4)), day_kind="abs")
+        return Phrase(pos, tail.end(4), "range", calendar, last)
+    return Phrase(pos, end, "calendar", calendar, type="TIME" if clock else "DATE")
+
+
+def _read_fixed(text: str, pos: int, tables: DateTables) -> Phrase | None:
+    if m := tables.present.match(text, pos):
+        return Phrase(pos, m.end(), "fixed", value="PRESENT_REF")
+    if m := tables.same.match(text, pos):
+        return Phrase(pos, m.end(), "same")
+    return None
+
+
+def word_after(text: str, pos: int, limit: int, words, blocked: dict) -> str | None:
+    """The first of ``words`` (sorted longest first) that starts at ``pos`` and ends by ``limit``,
+    unless the character after it makes it part of another word (``blocked``)."""
+    for word in words:
+        end = pos + len(word)
+        if end <= limit and text.startswith(word, pos):
+            if end < len(text) and text[end] in blocked.get(word, ()):
+                continue
+            return word
+    return None
