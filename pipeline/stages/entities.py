@@ -269,6 +269,8 @@ def model_candidates(view: TextView, sentences, resources: EntityResources) -> l
     rules, gazetteer = resources.rules, resources.gazetteer
     stoplist = set(rules["model_stoplist"])
     edge_particles = set(rules["model_edge_particles"])
+    leading_classifiers = set(rules["model_leading_classifiers"])
+    group_heads = tuple(rules["model_group_heads"])
     # A line of a few characters (a heading, a table cell) gives the model no context to go on;
     # a very long "sentence" (no punctuation for pages) is fed in windows.
     spans = [window for s, e in sentences if e - s >= 5
@@ -289,11 +291,17 @@ def model_candidates(view: TextView, sentences, resources: EntityResources) -> l
                 end -= 1
             while end - start > 2 and view.working[end - 1] in edge_particles:
                 end -= 1
+            # 212 名奥罗克族: the classifier of a number before the name is not in it.
+            if end - start > 2 and view.working[start] in leading_classifiers and start and \
+                    (view.working[start - 1].isdigit() or view.working[start - 2:start - 1].isdigit()):
+                start += 1
             surface = view.working[start:end]
             if not surface or not HAN.search(surface) or surface in stoplist or \
                     any(surface.startswith(w) and len(surface) - len(w) <= 1 for w in stoplist if len(w) > 1):
                 continue
             label = _MODEL_LABELS[tag]
+            if surface.endswith(group_heads) and len(surface) > 2:
+                label = "NORP"  # 奥罗奇族, 汉族: an ethnic group, not an organisation
             if _not_a_name(surface, label, view.working, start, end, resources):
                 continue
             entry = gazetteer.names.get(surface)
