@@ -308,7 +308,10 @@ def model_candidates(view: TextView, sentences, resources: EntityResources) -> l
             if entry is not None:
                 found.append(Candidate(start, end, entry.label, entry.canonical, entry.kb_id, MODEL))
                 continue
-            if label == "LOC":
+            if label == "LOC" and _japanese_name(surface, rules["person_names"]) and \
+                    surface[-1] in rules["person_names"]["japanese_given_name_endings"]:
+                label = "PERSON"  # 长谷川町子: the model reads the 町 of a given name as a place
+            elif label == "LOC":
                 label = place_label(surface, rules)
             found.append(Candidate(start, end, label, surface, "", MODEL))
     return found
@@ -350,7 +353,14 @@ def looks_like_person(name: str, names: dict) -> bool:
         return True
     if name[:2] in names["compound_surnames"] or (name[0] in names["surnames"] and len(name) <= 4):
         return True
+    if _japanese_name(name, names):
+        return True
     return all(ch in names["transliteration_chars"] for ch in name)
+
+
+def _japanese_name(name: str, names: dict) -> bool:
+    """坂本龙马, 长谷川町子: a Japanese family name and one to three characters of a given name."""
+    return any(name.startswith(s) and 1 <= len(name) - len(s) <= 3 for s in names["japanese_surnames"])
 
 
 def _is_name_char(ch: str) -> bool:
