@@ -308,6 +308,8 @@ def model_candidates(view: TextView, sentences, resources: EntityResources) -> l
             if entry is not None:
                 found.append(Candidate(start, end, entry.label, entry.canonical, entry.kb_id, MODEL))
                 continue
+            if label == "PERSON" and _place_in_context(surface, view.working, start, end, rules):
+                label = "GPE"  # 在萨克森, 米尔豪森附近: a transliterated name used as a place
             if label == "LOC" and _japanese_name(surface, rules["person_names"]) and \
                     surface[-1] in rules["person_names"]["japanese_given_name_endings"]:
                 label = "PERSON"  # 长谷川町子: the model reads the 町 of a given name as a place
@@ -333,6 +335,17 @@ def _not_a_name(surface: str, label: str, text: str, start: int, end: int, resou
 
 
 _MODEL_WINDOW = 400
+
+
+def _place_in_context(surface: str, text: str, start: int, end: int, rules: dict) -> bool:
+    """A "person" whose only evidence is that it is spelt like a foreign name, standing where a
+    place stands: after a place preposition or verb of motion, or before a place word."""
+    names = rules["person_names"]
+    if "·" in surface or surface[0] in names["surnames"] or _japanese_name(surface, names) or \
+            not all(ch in names["transliteration_chars"] for ch in surface):
+        return False
+    context = rules["place_context"]
+    return text.endswith(tuple(context["before"]), 0, start) or text.startswith(tuple(context["after"]), end)
 
 
 def _windows(start: int, end: int, size: int) -> list[tuple[int, int]]:
