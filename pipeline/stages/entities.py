@@ -215,9 +215,9 @@ def _extend_org_body(text: str, end: int, entry: Entry, rules: dict) -> int:
     """联合国 + 禁毒署: an organisation directly followed by one of its bodies is one span."""
     if entry.label != "ORG":
         return end
-    for suffix in sorted(rules["org_body_suffixes"], key=len, reverse=True):
-        if text.startswith(suffix, end):
-            return end + len(suffix)
+    suffixes = sorted(rules["org_body_suffixes"], key=len, reverse=True)
+    while suffix := next((x for x in suffixes if text.startswith(x, end)), None):
+        end += len(suffix)  # 全国人大 + 常委会 + 办公厅
     return end
 
 
