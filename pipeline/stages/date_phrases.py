@@ -57,8 +57,9 @@ class DateTables:
         self.day_words = {**{w: ("deictic", o) for w, o in d["deictic_days"].items()},
                           **{w: ("anaphoric", o) for w, o in d["anaphoric_days"].items()}}
         weekdays = "".join(d["weekdays"])
-        cep = re.escape(d["common_era_prefix"])
-        self.year_abs = re.compile(rf"(?:{cep})?(?P<y>\d{{4}}|[{_CN_DIGIT}]{{4}})年(?P<fy>度)?")
+        cep = _alternation(d["common_era_prefixes"])
+        # 公元2006年, 二〇〇六年; after 公元/西元 a year may have one to four digits (西元408年).
+        self.year_abs = re.compile(rf"(?:(?:{cep})(?P<ey4>\d{{1,4}})|(?:{cep})?(?P<y>\d{{4}}|[{_CN_DIGIT}]{{4}}))年(?P<fy>度)?")
         # 18年10月1日, 07年: a two-digit year, when a full month and day follow or it is zero-padded.
         self.year_short = re.compile(r"(?P<y>0\d|\d{2}(?=年\d{1,2}月\d{1,2}[日号]))年")
         # 262年9月16日, （250年）: an early year of three digits before a full date, or any year
@@ -126,7 +127,7 @@ class DateTables:
         # Every phrase starts with one of these characters; other positions are skipped at once.
         words = [*self.year_words, *self.month_words, *self.day_words, *d["deictic_weeks"],
                  *d["weekday_prefixes"], *d["halves"], *d["day_periods"], *d["fixed_durations"],
-                 *d["present_ref"], *d["anaphoric_same"], *self.eras, d["common_era_prefix"],
+                 *d["present_ref"], *d["anaphoric_same"], *self.eras, *d["common_era_prefixes"],
                  d["set_prefix"], *d["set_weekday_prefixes"], "上世纪", "本世纪", "下世纪", "第"]
         self.start_chars = frozenset("0123456789" + _CN_NUMERAL + "".join(w[0] for w in words))
 
@@ -316,8 +317,8 @@ def _read_calendar(text: str, pos: int, tables: DateTables):
         return (_CONSUMED, m.end()) if m else None
     # year
     if m := tables.year_abs.match(text, p):
-        year = parse_number(m["y"])
-        if year is None or not 1000 <= year <= 2999:
+        year = int(m["ey4"]) if m["ey4"] else parse_number(m["y"])
+        if year is None or not (1 <= year <= 2999 if m["ey4"] else 1000 <= year <= 2999):
             return None
         fields.update(year=year, year_kind="abs")
         p = m.end()
@@ -527,6 +528,11 @@ def _read_century(text: str, pos: int, tables: DateTables) -> Phrase | None:
         value = "relative:" + m["cw"] + "|"
     part = _read_part(text, m.end(), tables, "era")
     mod, end = part if part else (None, m.end())
+    connector = tables.connector.match(text, end)
+    if m["c"] and not part and connector and (tail := tables.century.match(text, connector.end())) and tail["c"]:
+        last = parse_number(tail["c"])  # 4世纪至13世纪: one interval
+        if last and number < last <= 30:
+            return Phrase(pos, tail.end(), "fixed", value=f"{value}/{century_prefix(int(last))}")
     return Phrase(pos, end, "fixed", value=value, mod=mod)
 
 
@@ -586,6 +592,8 @@ def _duration_value(amount, spec: dict, half: bool, d: dict) -> str:
     if spec.get("time"):
         value = f"PT{amount}{designator}"
         return value + (d["half_of"][designator] if half else "")
+    if spec.get("factor"):  # 11个世纪 = P1100Y
+        amount = tidy(amount * spec["factor"])
     value = f"P{amount}{designator}"
     if half and designator in d["half_of"]:
         value += d["half_of"][designator]  # 两年半 = P2Y6M, 一天半 = P1DT12H
