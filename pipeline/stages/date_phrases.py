@@ -64,7 +64,8 @@ class DateTables:
         self.year_short = re.compile(r"(?P<y>0\d|\d{2}(?=年\d{1,2}月\d{1,2}[日号]))年")
         # 262年9月16日, （250年）: an early year of three digits before a full date, or any year
         # that fills a bracket (the Gregorian gloss of an era year).
-        self.year_early = re.compile(r"(?P<y>\d{3})年(?=\d{1,2}月\d{1,2}[日号])|(?<=[（(])(?P<g>\d{1,4})年(?=[）)])")
+        self.year_early = re.compile(r"(?P<y>\d{3})年(?=\d{1,2}月\d{1,2}[日号])|(?<=[（(])(?P<g>\d{1,4})年(?=[）)])"
+                                     rf"|(?P<b>[1-9]\d{{2}})年(?!{_alternation(d['early_year_duration_after'])})")
         # 赤乌十三年（250年）: an era year glossed by the Gregorian year in brackets takes that year.
         self.glossed_era_year = re.compile(
             rf"[\u3400-\u9fff]{{2}}(?:元|[{_CN_NUMERAL}]{{1,4}}|\d{{1,3}})年(?=[（(]\d{{1,4}}年[）)])")
@@ -325,8 +326,9 @@ def _read_calendar(text: str, pos: int, tables: DateTables):
     elif m := tables.year_short.match(text, p):
         fields.update(year=_short_year(int(m["y"]), tables), year_kind="abs")
         p = m.end()
-    elif (m := tables.year_early.match(text, p)) and int(m["y"] or m["g"]):
-        fields.update(year=int(m["y"] or m["g"]), year_kind="abs")
+    elif (m := tables.year_early.match(text, p)) and int(m["y"] or m["g"] or m["b"]) and not \
+            (m["b"] and any(text.endswith(w, 0, p) for w in d["early_year_duration_before"])):
+        fields.update(year=int(m["y"] or m["g"] or m["b"]), year_kind="abs")
         p = m.end()
     elif m := tables.year_era.match(text, p):
         era_year = 1 if m["ey"] in d["era_first_year"] else parse_number(m["ey"])

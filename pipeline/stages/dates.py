@@ -73,6 +73,8 @@ def find_dates(view: TextView, sentences: Sequence[tuple[int, int]], doc_date: s
             # 三年前 with no date to count from: what the text states is the duration 三年.
             phrase = replace(phrase, end=phrase.inner_end, kind="duration", type="DURATION")
             resolved = ("DURATION", phrase.value, None, None)
+        elif resolved is None and _present_day(text, phrase, tables):
+            resolved = ("DATE", "PRESENT_REF", None, None)  # 今日的土耳其: today's, the present
         elif resolved is None:
             if not _deictic(phrase):
                 continue
@@ -133,6 +135,12 @@ def dateline_date(text: str, tables: "DateTables") -> dt.date | None:
             except ValueError:
                 return None
     return None
+
+
+def _present_day(text: str, phrase: "Phrase", tables: "DateTables") -> bool:
+    d = tables.data
+    return text[phrase.start:phrase.end] in d["present_day_words"] and \
+        text.startswith(tuple(d["present_day_followers"]), phrase.end)
 
 
 def _deictic(phrase: "Phrase") -> bool:
