@@ -385,6 +385,8 @@ def place_label(name: str, rules: dict) -> str:
     facilities (园区, 机场) the model calls places."""
     if any(name.endswith(s) and len(name) > len(s) for s in rules["suffixed_name_heads"]["FAC"] if len(s) > 1):
         return "FAC"
+    if any(name.endswith(s) and len(name) > len(s) for s in rules["model_fac_endings"]):
+        return "FAC"
     if any(name.endswith(s) for s in rules["gpe_suffixes"]):
         return "GPE"
     if any(name.endswith(s) for s in rules["loc_suffixes"]):

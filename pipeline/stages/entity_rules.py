@@ -248,6 +248,9 @@ def _generic_org_bodies(text: str, entities: list[Candidate], rules: dict) -> li
     return found
 
 
+_TIME_WORD_ENDINGS = ("年", "月", "日", "年前", "年后", "世纪", "年代")
+
+
 def _bare_laws(text: str, working_tokens, rules: dict, taken_starts: set[int]) -> list[Candidate]:
     """Treaty names without 《》: the noun phrase that ends in 条约/协定/公约… (无核武区条约)."""
     heads = set(rules["bare_law_heads"])
@@ -256,14 +259,16 @@ def _bare_laws(text: str, working_tokens, rules: dict, taken_starts: set[int]) -
     found = []
     for index, (start, end) in enumerate(working_tokens):
         word = text[start:end]
-        if word not in heads and not any(word.endswith(h) and len(word) > len(h) for h in heads):
-            continue
+        if word not in heads and not any(word.endswith(h) and len(word) > len(h) for h in heads) or \
+                (word in descriptions and word not in heads):
+            continue  # 该条约: an anaphor, not a name
         first = index
         while first > 0:
             s, e = working_tokens[first - 1]
             prev = text[s:e]
-            if prev in stops or not all(HAN.match(ch) or ch in DASH for ch in prev) or end - s > 30:
-                break
+            if prev in stops or not all(HAN.match(ch) or ch in DASH for ch in prev) or end - s > 30 or \
+                    prev.endswith(_TIME_WORD_ENDINGS):
+                break  # 五十年前 | 大清帝俄同盟条约: a date is not the front of a name
             first -= 1
         name_start = working_tokens[first][0]
         name = text[name_start:end]
