@@ -45,6 +45,7 @@ def rule_candidates(text: str, working_tokens, entities: list[Candidate], resour
     found += _group_names(text, working_tokens, entities, rules, resources.gazetteer)
     found += _standalone_bodies(text, working_tokens, entities, rules)
     found += _latin_names(text, entities, rules)
+    found += _languages(text, working_tokens, entities + found, rules)
     return found
 
 
@@ -318,9 +319,12 @@ def _group_names(text: str, working_tokens, entities: list[Candidate], rules: di
     blocked = spec["blocked_followers"]
     places = {c.start: c for c in entities if c.label in ("GPE", "LOC")}
     found = []
+    person_bases = tuple(spec["person_base_suffixes"])
     for c in entities:
         party = c.label == "ORG" and text.endswith(tuple(spec["party_heads"]), c.start, c.end)
-        if c.label not in ("GPE", "LOC") and not party:
+        # 汪达尔人, 哥德人: a people named after a name the model took for a person's
+        people = c.label == "PERSON" and text.startswith(person_bases, c.end) and "·" not in text[c.start:c.end]
+        if c.label not in ("GPE", "LOC") and not party and not people:
             continue
         end = c.end
         origin = spec["origin_word"]
@@ -408,3 +412,22 @@ def _bracket_owner(text: str, pos: int, ends: dict) -> Candidate | None:
         k -= 1
     owner = ends.get(k)
     return owner if owner is not None and owner.label in ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "LAW") else None
+
+
+def _languages(text: str, working_tokens, entities: list[Candidate], rules: dict) -> list[Candidate]:
+    """鄂罗克语 after 鄂罗克族, 阿尔泰语系, 通古斯语族: a people's or a place's name + 语 is its
+    language, and a word ending in 语系/语族 names a language family."""
+    spec = rules["language_words"]
+    families = tuple(spec["family_heads"])
+    suffixes = tuple(spec["suffixes"])
+    stems = {text[c.start:c.end].removesuffix(g) for c in entities if c.label in ("NORP", "GPE", "LOC")
+             for g in ("", *spec["group_suffixes"]) if text.endswith(g, c.start, c.end)}
+    stems = {x for x in stems if len(x) >= 2}
+    found = []
+    for start, end in working_tokens:
+        word = text[start:end]
+        if len(word) >= 4 and word.endswith(families) and HAN.fullmatch(word[0]):
+            found.append(Candidate(start, end, "LANGUAGE", word, "", RULE))
+        elif len(word) >= 3 and word.endswith(suffixes) and word[:-1] in stems:
+            found.append(Candidate(start, end, "LANGUAGE", word, "", RULE))
+    return found
