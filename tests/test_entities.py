@@ -232,3 +232,16 @@ def test_real_text_kinds(run, sentence, text, label):
 def test_a_language_inside_a_persons_name_is_the_name(run):
     doc = run("總統蔡英文今天出席典禮。")
     assert find(doc, "蔡英文").label == "PERSON"
+
+
+@pytest.mark.parametrize("sentence, text, label", [
+    ("他曾任浙江體育職業技術學院副院長。", "浙江體育職業技術學院", "ORG"),
+    ("經濟合作組織發表報告。", "經濟合作組織", "ORG"),
+    ("汪達爾人攻陷了羅馬城。", "汪達爾人", "NORP"),
+    ("鄂羅克族使用鄂羅克語，屬於阿爾泰語系。", "鄂羅克語", "LANGUAGE"),
+    ("銀河系中有數千億顆恆星。", "銀河系", "LOC"),
+    ("清廷派遣使者前往英國。", "清廷", "ORG"),
+    ("1683年，中俄簽定《尼布楚條約》。", "中", "GPE"),
+])
+def test_real_text_kinds_second_round(run, sentence, text, label):
+    assert find(run(sentence), text).label == label

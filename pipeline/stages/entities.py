@@ -56,7 +56,7 @@ def find_entities(view: TextView, tokens: Sequence[tuple[int, int]], sentences: 
                                                                 for s, e in persons)]
     merged = place_shapes(text, resolve(gaz + model), resources.rules)
     rules = rule_candidates(text, _working_tokens(view, tokens), merged, resources)
-    resolved = resolve(rules + merged)
+    resolved = resolve(_strip_glued_words(text, token_bounds, rules + merged, resources.rules))
     aliases = defined_aliases(text, token_bounds, resolved, resources.rules)
     if aliases:
         resolved = resolve(aliases + resolved)
@@ -96,6 +96,19 @@ def repeated_names(text: str, token_bounds: set[int], entities: list[Candidate],
                 found.append(Candidate(s, e, c.label, c.canonical, c.kb_id, MODEL))
                 occupied[s:e] = b"\x01" * (e - s)
     return found
+
+
+def _strip_glued_words(text: str, token_bounds: set[int], candidates: list[Candidate], rules: dict) -> list[Candidate]:
+    """曾任浙江体育职业技术学院 → 浙江体育职业技术学院: a verb or preposition the name's walk took
+    in, when the segmentation also cuts there (经济合作组织 keeps its 经)."""
+    strips = tuple(sorted(rules["name_leading_strips"], key=len, reverse=True))
+    out = []
+    for c in candidates:
+        if c.label in ("ORG", "FAC", "LAW", "EVENT") and (w := next((x for x in strips if text.startswith(x, c.start)), None)) \
+                and c.end - c.start - len(w) >= 4 and c.start + len(w) in token_bounds:
+            c = replace(c, start=c.start + len(w), canonical=c.canonical.removeprefix(w))
+        out.append(c)
+    return out
 
 
 def place_shapes(text: str, candidates: list[Candidate], rules: dict) -> list[Candidate]:

@@ -171,6 +171,7 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
     name_verbs = set(rules["name_verbs"])
     meetings = tuple(rules["meeting_words"])
     loose_heads = set(rules["loose_one_character_heads"])
+    loose_exceptions = tuple(rules["loose_head_exceptions"])
     found = []
     for c in entities:
         # One-character abbreviations (俄—白防空集团) modify a description, they do not start a name.
@@ -181,7 +182,7 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
             word = text[s:e]
             head = next(((h, lab) for h, lab in heads if word.endswith(h)), None)
             if head and len(head[0]) == 1 and word != head[0] and word_tags.get(word) not in name_tags \
-                    and head[0] not in loose_heads:
+                    and (head[0] not in loose_heads or word.endswith(loose_exceptions)):
                 head = None
             if head:
                 best = (e, head[1])
@@ -424,10 +425,14 @@ def _languages(text: str, working_tokens, entities: list[Candidate], rules: dict
              for g in ("", *spec["group_suffixes"]) if text.endswith(g, c.start, c.end)}
     stems = {x for x in stems if len(x) >= 2}
     found = []
-    for start, end in working_tokens:
+    for k, (start, end) in enumerate(working_tokens):
         word = text[start:end]
         if len(word) >= 4 and word.endswith(families) and HAN.fullmatch(word[0]):
             found.append(Candidate(start, end, "LANGUAGE", word, "", RULE))
+        elif word in families and k and len(text[working_tokens[k - 1][0]:start]) >= 2 and \
+                HAN.fullmatch(text[start - 1]):  # 阿尔泰 | 语系
+            s0 = working_tokens[k - 1][0]
+            found.append(Candidate(s0, end, "LANGUAGE", text[s0:end], "", RULE))
         elif len(word) >= 3 and word.endswith(suffixes) and word[:-1] in stems:
             found.append(Candidate(start, end, "LANGUAGE", word, "", RULE))
     return found
