@@ -171,6 +171,8 @@ def is_timex3(type_: str, value: str | None) -> bool:
         return type_ == "DATE"
     if type_ in ("SET", "DATE", "TIME") and re.fullmatch(r"XXXX-WXX-(?:[1-7]|WE)(?:T(?:MO|MI|AF|EV|NI|DT))?", value):
         return True
+    if type_ == "DURATION" and re.fullmatch(r"PX(?:Y|M|W|D|DE|CE)", value):
+        return True  # 数年, 几十年: an unknown number of years, decades
     if type_ in ("DURATION", "SET"):
         return bool(_DURATION.fullmatch(value)) and value not in ("P", "PT")
     if type_ == "TIME":

@@ -102,6 +102,7 @@ class DateTables:
             rf"(?P<num>{_NUM})(?P<m1>[多余])?(?P<ge>个)?(?P<m2>多)?(?P<half>半)?"
             rf"(?P<unit>{_alternation(units)})(?P<after>[半多余])?")
         self.fixed_duration = re.compile(_alternation(d["fixed_durations"]))
+        self.named_period = re.compile(_alternation(d["named_periods"]))
         self.set = re.compile(rf"{re.escape(d['set_prefix'])}(?P<num>{_NUM})?(?P<unit>{_alternation(d['set_units'])})")
         self.set_fixed = re.compile(_alternation(d["set_fixed"]))
         self.present = re.compile(_alternation(d["present_ref"]))
@@ -127,7 +128,7 @@ class DateTables:
         self.relation_words = sorted(d["ago_words"] + d["later_words"], key=len, reverse=True)
         # Every phrase starts with one of these characters; other positions are skipped at once.
         words = [*self.year_words, *self.month_words, *self.day_words, *d["deictic_weeks"],
-                 *d["weekday_prefixes"], *d["halves"], *d["day_periods"], *d["fixed_durations"],
+                 *d["weekday_prefixes"], *d["halves"], *d["day_periods"], *d["fixed_durations"], *d["named_periods"],
                  *d["present_ref"], *d["anaphoric_same"], *self.eras, *d["common_era_prefixes"],
                  d["set_prefix"], *d["set_weekday_prefixes"], "上世纪", "本世纪", "下世纪", "第"]
         self.start_chars = frozenset("0123456789" + _CN_NUMERAL + "".join(w[0] for w in words))
@@ -199,7 +200,8 @@ class Anchor:
 def scan_phrases(text: str, tables: DateTables):
     """Phrases left to right; at each position the longest reading wins."""
     readers = (_read_year_range, _read_decade, _read_century, _read_calendar_phrase,
-               _read_numeric_date, _read_duration, _read_set, _read_fixed, _read_glossed_era_year)
+               _read_numeric_date, _read_duration, _read_set, _read_fixed, _read_glossed_era_year,
+               _read_named_period)
     pos, n = 0, len(text)
     # Era years glossed in brackets start with any era name: find them once for the whole text.
     glossed = {m.start() for m in tables.glossed_era_year.finditer(text)}
@@ -343,7 +345,10 @@ def _read_calendar(text: str, pos: int, tables: DateTables):
     # month
     if m := tables.month_num.match(text, p):
         month = parse_number(m["m"])
-        if month and 1 <= month <= 12 and not _blocked(text, m.end(), d["month_blocked_followers"]):
+        # 月光, 月台: the followers that make 月 another word only count without a year before it
+        # (1898年8月光绪帝… is August).
+        if month and 1 <= month <= 12 and ("year_kind" in fields or
+                                           not _blocked(text, m.end(), d["month_blocked_followers"])):
             fields.update(month=month, month_kind="abs")
             p = m.end()
     elif m := tables.month_word.match(text, p):
@@ -650,6 +655,15 @@ def _read_numeric_date(text: str, pos: int, tables: DateTables) -> Phrase | None
                          day=int(tail.group(4)), day_kind="abs")
         return Phrase(pos, tail.end(4), "range", calendar, last)
     return Phrase(pos, end, "calendar", calendar, type="TIME" if clock else "DATE")
+
+
+def _read_named_period(text: str, pos: int, tables: DateTables) -> Phrase | None:
+    """清代, 元代, 永乐年间, 清初: periods named by a dynasty or a reign, as intervals of years."""
+    m = tables.named_period.match(text, pos)
+    if not m:
+        return None
+    spec = tables.data["named_periods"][m.group()]
+    return Phrase(pos, m.end(), "fixed", value=spec["value"], mod=spec.get("mod"))
 
 
 def _read_fixed(text: str, pos: int, tables: DateTables) -> Phrase | None:
