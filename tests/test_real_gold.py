@@ -92,8 +92,25 @@ def test_texts_read_from_jsonl_match_the_txt_copies():
     assert text.encode("utf-8") == copy and sha == __import__("hashlib").sha256(copy).hexdigest()
 
 
-def test_eval_runs_on_the_real_dev_split(tmp_path):
-    out = tmp_path / "eval"
+FLOOR = json.loads((ROOT / "tests" / "score_floor_real.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def dev_scores(tmp_path_factory):
+    """`zhpipe eval` on the dev split, as a user runs it (the test split is never scored here)."""
+    out = tmp_path_factory.mktemp("eval")
     assert main(["eval", "--gold", str(REAL / "dev"), "--corpus", str(CORPORA), "-o", str(out)]) == 0
-    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
-    assert set(metrics["documents"]) == {p.stem for p in (REAL / "dev").glob("*.json")}
+    return json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+
+
+def test_eval_runs_on_the_real_dev_split(dev_scores):
+    assert set(dev_scores["documents"]) == {p.stem for p in (REAL / "dev").glob("*.json")}
+
+
+@pytest.mark.parametrize("key", sorted(FLOOR))
+def test_dev_scores_stay_above_the_committed_floor(dev_scores, key):
+    stage, _, matching = key.partition(":")
+    matching = matching or ("full" if stage == "relations" else "strict")
+    row = next(r for r in dev_scores["metrics"]
+               if r["stage"] == stage and r["label"] == "ALL" and r["matching"] == matching)
+    assert row["f1"] >= FLOOR[key] - 1e-9
