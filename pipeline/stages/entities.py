@@ -82,19 +82,29 @@ def repeated_names(text: str, token_bounds: set[int], entities: list[Candidate],
     occupied = bytearray(len(text))
     for c in entities:
         occupied[c.start:c.end] = b"\x01" * (c.end - c.start)
+
     def carried(name: str) -> bool:
         tag = word_tags.get(name)
         return bool(HAN.search(name)) and (tag is None or tag in _NAME_TAGS)
 
     names = {text[c.start:c.end]: c for c in entities
              if c.label in _REPEATED_LABELS and c.end - c.start >= 2 and carried(text[c.start:c.end])}
+    if not names:
+        return []
+    # One pass over the word starts, longest name first at each: linear in the text, whatever the
+    # number of names (a long document has thousands).
+    lengths = sorted({len(n) for n in names}, reverse=True)
     found = []
-    for name, c in sorted(names.items(), key=lambda item: -len(item[0])):
-        for m in re.finditer(re.escape(name), text):
-            s, e = m.span()
-            if s in token_bounds and e in token_bounds and not any(occupied[s:e]):
+    for s in sorted(token_bounds):
+        if s >= len(text) or occupied[s]:
+            continue
+        for length in lengths:
+            e = s + length
+            c = names.get(text[s:e])
+            if c is not None and e in token_bounds and not any(occupied[s:e]):
                 found.append(Candidate(s, e, c.label, c.canonical, c.kb_id, MODEL))
                 occupied[s:e] = b"\x01" * (e - s)
+                break
     return found
 
 
