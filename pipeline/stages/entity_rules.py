@@ -76,6 +76,7 @@ def _quoted_events(text: str, rules: dict) -> list[Candidate]:
 
 
 _ORDINAL = r"第[\d零〇一二三四五六七八九十百]+[届次]"
+_ORDINAL_AT_END = re.compile(rf"{_ORDINAL}$")  # 第37届 | 东盟峰会: numbering written before a name
 
 
 def _named_events(text: str, entities: list[Candidate], rules: dict) -> list[Candidate]:
@@ -84,7 +85,6 @@ def _named_events(text: str, entities: list[Candidate], rules: dict) -> list[Can
     heads = "|".join(map(re.escape, sorted(rules["event_heads"], key=len, reverse=True)))
     infixes = "|".join(map(re.escape, rules["event_infixes"]))
     after = re.compile(rf"(?:{infixes})?(?:{_ORDINAL}|\d+号)?(?:{heads})")
-    before = re.compile(rf"{_ORDINAL}$")
     by_end = {c.end: c for c in entities if c.label in ("GPE", "LOC", "ORG")}
     found = []
     for c in entities:
@@ -100,7 +100,7 @@ def _named_events(text: str, entities: list[Candidate], rules: dict) -> list[Can
                 start = by_end[joint].start
             else:
                 break
-        numbered = before.search(text, max(0, start - 6), start)
+        numbered = _ORDINAL_AT_END.search(text, max(0, start - 6), start)
         if numbered:
             start = numbered.start()
         start = _event_year(text, start)
@@ -131,7 +131,6 @@ def _headed_events(text, working_tokens, entities, rules, word_tags) -> list[Can
     needs_name = tuple(spec["heads_needing_a_name"])
     word_classes, name_classes = set(spec["name_word_tags"]), set(rules["name_word_tags"]) | {"nr", "j"}
     stop_words = set(spec["modifier_stops"])
-    ordinal = re.compile(rf"{_ORDINAL}$")
     names_by_end = {c.end: c for c in entities if c.label in ("GPE", "LOC", "ORG") and c.end > c.start}
     found = []
     for k, (start, end) in enumerate(working_tokens):
@@ -150,7 +149,7 @@ def _headed_events(text, working_tokens, entities, rules, word_tags) -> list[Can
         name_start = working_tokens[first][0]
         while name_start in names_by_end:  # 中美贸易战: names before the words are in it
             name_start, named = names_by_end[name_start].start, True
-        numbered = ordinal.search(text, max(0, name_start - 6), name_start)
+        numbered = _ORDINAL_AT_END.search(text, max(0, name_start - 6), name_start)
         prefixed = _event_year(text, numbered.start() if numbered else name_start)
         bare = first == k and len(word) == len(head) and name_start == start and prefixed == start
         if bare or (head.endswith(needs_name) and not named):
@@ -353,12 +352,13 @@ def _standalone_bodies(text: str, working_tokens, entities: list[Candidate], rul
     """秘书处 on its own: the body of the organisation last named (its canonical follows it)."""
     bodies = set(rules["standalone_org_bodies"])
     orgs = sorted((c for c in entities if c.label == "ORG"), key=lambda c: c.end)
+    org_ends = [c.end for c in orgs]
     named = {i for c in entities for i in range(c.start, c.end)}
     found = []
     for start, end in working_tokens:
         if text[start:end] in bodies and start not in named and start - 1 not in named:
-            before = [c for c in orgs if c.end <= start]
-            canonical = (before[-1].canonical + text[start:end]) if before else text[start:end]
+            k = bisect.bisect_right(org_ends, start)  # the last organisation that ends before it
+            canonical = (orgs[k - 1].canonical + text[start:end]) if k else text[start:end]
             found.append(Candidate(start, end, "ORG", canonical, "", RULE))
     return found
 
