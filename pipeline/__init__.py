@@ -12,11 +12,16 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 
-def load(stages=None, gazetteers=(), patterns=(), use_model=True):
-    """The pipeline as a spaCy ``Language`` (blank ``zh``, our tokenizer and stages)."""
+def load(stages=None, gazetteers=(), patterns=(), ner="lac", use_model=None):
+    """The pipeline as a spaCy ``Language`` (blank ``zh``, our tokenizer and stages).
+
+    ``ner`` chooses the entity model: ``lac`` (default), ``ours`` (shipped BiLSTM-CRF), ``ours+lac`` or ``none``; ``use_model=False``
+    is the older spelling of ``ner="none"``."""
     from .language import DEFAULT_STAGES, build_language
 
-    return build_language(stages or DEFAULT_STAGES, gazetteers=gazetteers, patterns=patterns, use_model=use_model)
+    if use_model is False:
+        ner = "none"
+    return build_language(stages or DEFAULT_STAGES, gazetteers=gazetteers, patterns=patterns, ner=ner)
 
 
 def extract(paths_or_texts, nlp=None, **options):

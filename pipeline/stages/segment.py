@@ -12,6 +12,17 @@ from typing import Iterable
 from .normalize import TextView
 
 
+def _import_jieba():
+    # jieba 0.42 imports pkg_resources when it is there (setuptools < 81, which HanLP needs) and
+    # setuptools then warns on every run; the warning is about jieba, not about the user's input.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+        import jieba
+    return jieba
+
+
 class Segmenter:
     """Owns one ``jieba.Tokenizer`` (never jieba's process-wide one), with its cache file set."""
 
@@ -21,7 +32,7 @@ class Segmenter:
         self._tokenizer = None
 
     def initialize(self) -> None:
-        import jieba
+        jieba = _import_jieba()
 
         # jieba logs every dictionary load at DEBUG to stderr; a pipeline run is not the place.
         logging.getLogger("jieba").setLevel(logging.WARNING)
@@ -36,7 +47,7 @@ class Segmenter:
 
     def word_tags(self) -> dict[str, str]:
         """Part-of-speech tags of jieba's dictionary words (``国际`` → ``n``, ``的`` → ``uj``)."""
-        import jieba
+        jieba = _import_jieba()
 
         tags = {}
         with jieba.get_dict_file() as f:
@@ -46,11 +57,24 @@ class Segmenter:
                     tags[parts[0]] = parts[2]
         return tags
 
-    def segment(self, view: TextView) -> list[tuple[int, int]]:
-        """Token spans on the original text; they tile it without gaps or overlaps."""
+    def cut(self, text: str) -> list[str]:
+        """jieba's words of a working-copy text."""
         if self._tokenizer is None:
             self.initialize()
-        return segment_view(view, self._tokenizer.cut(view.working, HMM=True))
+        return list(self._tokenizer.cut(text, HMM=True))
+
+    def word_edges(self, text: str) -> list[int]:
+        """Where jieba's words of ``text`` end (the last is ``len(text)``): the word boundaries a
+        model reads as features."""
+        edges, position = [], 0
+        for word in self.cut(text):
+            position += len(word)
+            edges.append(position)
+        return edges
+
+    def segment(self, view: TextView) -> list[tuple[int, int]]:
+        """Token spans on the original text; they tile it without gaps or overlaps."""
+        return segment_view(view, self.cut(view.working))
 
 
 def segment_view(view: TextView, words: Iterable[str]) -> list[tuple[int, int]]:

@@ -1,0 +1,210 @@
+"""The entity model of our own: a character BiLSTM-CRF trained here (``python -m pipeline.train ner``)
+and run on ONNX Runtime.
+
+Each character is read as three features: the character itself, the bigram it starts, and its
+place in its jieba word (B/M/E/S). The network gives per-character tag scores (BIOES over
+``model_labels``); the CRF's transition scores, stored in the same file, pick the best tag path.
+
+The one file ``data/ner/zhpipe-ner.onnx`` holds the network, and in its metadata the vocabularies,
+the CRF transitions and the record of how it was trained (command, data hashes, scores).
+Sentences are batched by length, one ONNX session per process, on one thread unless told.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy
+
+from ..resources import data_path
+
+MODEL_FILE = "ner/zhpipe-ner.onnx"
+PAD, UNKNOWN = 0, 1
+NEG = -1e4  # a forbidden tag or transition, as the trainer writes it
+SEG_TAGS = {"B": 1, "M": 2, "E": 3, "S": 4}  # 0 is padding
+_END = "\0"  # the bigram after a sentence's last character
+
+# Full-width ASCII to half-width; digits to one digit, letters to lower case: the shape of a code
+# or a year matters to a name, not its exact digits.
+_FOLD = {**{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}}
+
+
+def fold(text: str) -> str:
+    """The characters the model reads, one for one with ``text`` (offsets are unchanged)."""
+    out = []
+    for ch in text:
+        ch = _FOLD.get(ch, ch)
+        if "0" <= ch <= "9":
+            ch = "0"
+        elif "A" <= ch <= "Z":
+            ch = ch.lower()
+        out.append(ch)
+    return "".join(out)
+
+
+def tag_names(labels: Sequence[str]) -> list[str]:
+    return ["O"] + [f"{p}-{label}" for label in labels for p in "BIES"]
+
+
+def seg_features(length: int, boundaries: Iterable[int]) -> list[int]:
+    """B/M/E/S of each character in its word; ``boundaries`` are the word edges inside 0..length."""
+    cuts = sorted({b for b in boundaries if 0 < b < length} | {0, length})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        out.extend([SEG_TAGS["S"]] if b - a == 1 else
+                   [SEG_TAGS["B"]] + [SEG_TAGS["M"]] * (b - a - 2) + [SEG_TAGS["E"]])
+    return out
+
+
+class Vocabulary:
+    """Character and bigram ids; anything unseen in training is UNKNOWN."""
+
+    def __init__(self, chars: Sequence[str], bigrams: Sequence[str]):
+        self.chars = {c: i for i, c in enumerate(chars, 2)}
+        self.bigrams = {b: i for i, b in enumerate(bigrams, 2)}
+
+    def encode(self, text: str) -> tuple[list[int], list[int]]:
+        folded = fold(text)
+        chars = [self.chars.get(c, UNKNOWN) for c in folded]
+        ahead = folded[1:] + _END
+        bigrams = [self.bigrams.get(a + b, UNKNOWN) for a, b in zip(folded, ahead)]
+        return chars, bigrams
+
+
+def transition_groups(transitions: numpy.ndarray) -> list[tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]]:
+    """The allowed transitions, grouped for a sparse Viterbi step: tags that can be reached from the
+    same tags form a group, and groups of one shape are stacked. Under BIOES, O/B/S are reached
+    from O/E/S, and each label's I/E from its B/I: about a third of the work of the full K × K."""
+    allowed = transitions > NEG / 2
+    by_sources: dict[tuple, list[int]] = {}
+    for j in range(transitions.shape[1]):
+        by_sources.setdefault(tuple(numpy.flatnonzero(allowed[:, j])) or tuple(range(len(allowed))), []).append(j)
+    by_shape: dict[tuple, list] = {}
+    for sources, targets in by_sources.items():
+        by_shape.setdefault((len(sources), len(targets)), []).append((sources, targets))
+    groups = []
+    for items in by_shape.values():
+        sources = numpy.array([s for s, _ in items])                       # groups × from
+        targets = numpy.array([t for _, t in items])                       # groups × to
+        weights = transitions[sources[:, None, :], targets[:, :, None]]   # groups × to × from
+        groups.append((sources, targets, weights.astype(numpy.float32)))
+    return groups
+
+
+def viterbi(emissions: numpy.ndarray, lengths: Sequence[int], transitions: numpy.ndarray,
+            start: numpy.ndarray, end: numpy.ndarray, groups=None) -> list[list[int]]:
+    """Best tag path of each sentence of a padded batch (emissions: batch × time × tags)."""
+    batch, steps, tags = emissions.shape
+    lengths = numpy.asarray(lengths)
+    groups = groups if groups is not None else transition_groups(transitions)
+    emissions = emissions.astype(numpy.float32, copy=False)
+    score = (start[None, :] + emissions[:, 0]).astype(numpy.float32)
+    back = numpy.zeros((batch, steps, tags), dtype=numpy.int8 if tags < 128 else numpy.int32)
+    new = numpy.empty_like(score)
+    for t in range(1, steps):
+        for sources, targets, weights in groups:
+            candidates = score[:, sources][:, :, None, :] + weights[None]   # batch × groups × to × from
+            best = candidates.argmax(3)
+            new[:, targets] = numpy.take_along_axis(candidates, best[..., None], 3)[..., 0]
+            back[:, t, targets] = sources[numpy.arange(len(sources))[None, :, None], best]
+        new += emissions[:, t]
+        live = (t < lengths)[:, None]
+        score = numpy.where(live, new, score)
+    score = score + end[None, :]
+    # Back through the pointers, all sentences at once; each starts from its own last character.
+    rows = numpy.arange(batch)
+    current = score.argmax(1)
+    paths = numpy.zeros((batch, steps), dtype=numpy.int64)
+    for t in range(steps - 1, 0, -1):
+        inside = t < lengths
+        paths[inside, t] = current[inside]
+        current = numpy.where(inside, back[rows, t, current], current)
+    paths[:, 0] = current
+    return [paths[i, :n].tolist() for i, n in enumerate(lengths)]
+
+
+def spans_of(path: Sequence[int], names: Sequence[str]) -> list[tuple[int, int, str]]:
+    """BIOES tags to (start, end, label); the CRF's constraints make every path well formed, but
+    a stray I or E without its B is read leniently as the start of a span."""
+    spans, start, label = [], None, None
+    for i, tag in enumerate(path):
+        name = names[tag]
+        if name == "O":
+            start = None
+            continue
+        kind, tag_label = name.split("-", 1)
+        if kind == "S":
+            spans.append((i, i + 1, tag_label))
+            start = None
+        elif kind == "B" or start is None or tag_label != label:
+            start, label = i, tag_label
+            if kind == "E":
+                spans.append((i, i + 1, tag_label))
+                start = None
+        elif kind == "E":
+            spans.append((start, i + 1, label))
+            start = None
+    return spans
+
+
+class NerModel:
+    """The shipped model (or one at ``path``): ``predict(texts, boundaries)`` gives spans per text."""
+
+    def __init__(self, path: str | Path | None = None, threads: int = 1, batch_chars: int = 6000):
+        import onnxruntime
+
+        self.path = Path(path) if path else data_path(MODEL_FILE)
+        if not self.path.exists():
+            raise FileNotFoundError(f"{self.path}: the entity model file is missing; reinstall zhpipe, "
+                                    f"or rebuild it with `python -m pipeline.train ner`")
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self.session = onnxruntime.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
+        meta = self.session.get_modelmeta().custom_metadata_map
+        self.labels = json.loads(meta["labels"])
+        self.names = tag_names(self.labels)
+        self.vocabulary = Vocabulary(json.loads(meta["chars"]), json.loads(meta["bigrams"]))
+        crf = json.loads(meta["crf"])
+        self.transitions = numpy.array(crf["transitions"], dtype=numpy.float32)
+        self.start = numpy.array(crf["start"], dtype=numpy.float32)
+        self.end = numpy.array(crf["end"], dtype=numpy.float32)
+        self.groups = transition_groups(self.transitions)
+        self.record = json.loads(meta.get("record", "{}"))
+        self.batch_chars = batch_chars
+
+    def predict(self, texts: Sequence[str], boundaries: Sequence[Iterable[int]] | None = None
+                ) -> list[list[tuple[int, int, str]]]:
+        """Entity spans (start, end, label) of each text, offsets into that text. ``boundaries``
+        are each text's word edges (from our segmentation); without them every character is a word."""
+        if boundaries is None:
+            boundaries = [range(len(t) + 1) for t in texts]
+        encoded = []
+        for text, cuts in zip(texts, boundaries):
+            chars, bigrams = self.vocabulary.encode(text)
+            encoded.append((chars, bigrams, seg_features(len(text), cuts)))
+        results: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+        order = sorted((i for i, t in enumerate(texts) if t), key=lambda i: len(texts[i]))
+        batch: list[int] = []
+        for i in order:
+            # Sorted by length, so the batch's longest text is the one being added.
+            if batch and (len(batch) + 1) * len(texts[i]) > self.batch_chars:
+                self._run(batch, encoded, results)
+                batch = []
+            batch.append(i)
+        if batch:
+            self._run(batch, encoded, results)
+        return results
+
+    def _run(self, batch: list[int], encoded, results) -> None:
+        lengths = [len(encoded[i][0]) for i in batch]
+        width = max(lengths)
+        arrays = numpy.zeros((3, len(batch), width), dtype=numpy.int64)
+        for row, i in enumerate(batch):
+            for feature in range(3):
+                arrays[feature, row, :lengths[row]] = encoded[i][feature]
+        emissions = self.session.run(None, {"chars": arrays[0], "bigrams": arrays[1], "segs": arrays[2],
+                                            "lengths": numpy.array(lengths, dtype=numpy.int64)})[0]
+        for i, path in zip(batch, viterbi(emissions, lengths, self.transitions, self.start, self.end, self.groups)):
+            results[i] = spans_of(path, self.names)

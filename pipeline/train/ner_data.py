@@ -1,0 +1,167 @@
+"""Training sentences for the entity model: the public corpora read from ../shared/benchmarks,
+their labels mapped onto ours by ``data/ner/corpora.yaml``, each character's allowed tags.
+
+A corpus that does not annotate a label says nothing about it, so at its unlabelled characters
+every tag of such a label is allowed beside O (a partial-label CRF sums over all allowed paths).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy
+
+from ..resources import load_yaml
+from ..stages.ner_model import fold, seg_features, tag_names
+
+MAX_CHARS = 200  # longer sentences are cut at punctuation outside every name
+_CUT_AFTER = "。！？；，、："
+UNKNOWN = None  # a span with no supervision
+
+
+@dataclass
+class Sentence:
+    corpus: str
+    id: str
+    text: str
+    spans: list  # (start, end, frozenset of our labels | None for no supervision)
+    segs: list   # B/M/E/S feature of each character
+
+
+def label_config() -> dict:
+    return load_yaml("ner/corpora.yaml")
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def place_labels(name: str, gazetteer, rules: dict) -> frozenset:
+    """A corpus's generic place: GPE or LOC by our gazetteer, then by the place's head word;
+    either where neither tells."""
+    entry = gazetteer.names.get(name)
+    if entry is not None and entry.label in ("GPE", "LOC"):
+        return frozenset([entry.label])
+    if any(name.endswith(s) for s in rules["gpe_suffixes"]):
+        return frozenset(["GPE"])
+    if any(name.endswith(s) for s in rules["loc_suffixes"]):
+        return frozenset(["LOC"])
+    return frozenset(["GPE", "LOC"])
+
+
+def map_spans(entities: list[dict], mapping: dict, gazetteer, rules: dict) -> list:
+    spans = []
+    for e in entities:
+        target = mapping.get(e["label"], "O")
+        if target == "O":
+            continue
+        if target == "unknown":
+            labels = UNKNOWN
+        elif isinstance(target, list):
+            labels = place_labels(e["text"], gazetteer, rules) & frozenset(target) or frozenset(target)
+        else:
+            labels = frozenset([target])
+        spans.append((e["start"], e["end"], labels))
+    # Nested or overlapping spans (rare): the longer one stays.
+    spans.sort(key=lambda s: (s[1] - s[0]), reverse=True)
+    kept = []
+    for s in spans:
+        if all(s[1] <= k[0] or k[1] <= s[0] for k in kept):
+            kept.append(s)
+    return sorted(kept, key=lambda s: s[0])
+
+
+def cut_long(text: str, spans: list) -> list[tuple[int, int]]:
+    """Pieces of at most MAX_CHARS, cut after punctuation that no span covers."""
+    if len(text) <= MAX_CHARS:
+        return [(0, len(text))]
+    inside = bytearray(len(text) + 1)
+    for s, e, _ in spans:
+        inside[s + 1:e] = b"\x01" * (e - s - 1)
+    pieces, start = [], 0
+    while len(text) - start > MAX_CHARS:
+        cut = next((i + 1 for i in range(start + MAX_CHARS - 1, start, -1)
+                    if text[i] in _CUT_AFTER and not inside[i + 1]), None)
+        if cut is None:
+            cut = next((i for i in range(start + MAX_CHARS, start, -1) if not inside[i]), start + MAX_CHARS)
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, len(text)))
+    return pieces
+
+
+def read_corpora(data_dir: Path, segmenter, gazetteer, rules: dict, names: list[str] | None = None):
+    """All training sentences, and each file's SHA-256 for the model's record."""
+    config = label_config()
+    sentences, hashes = [], {}
+    for corpus, spec in config["corpora"].items():
+        if names and corpus not in names:
+            continue
+        path = data_dir / spec["path"]
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: training corpus not found; pass --data with the folder "
+                                    f"that holds {spec['path']}")
+        hashes[spec["path"]] = sha256(path)
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                item = json.loads(line)
+                text = item["text"]
+                spans = map_spans(item.get("entities", []), spec["labels"], gazetteer, rules)
+                for a, b in cut_long(text, spans):
+                    piece = text[a:b]
+                    if not piece.strip():
+                        continue
+                    local = [(s - a, e - a, lab) for s, e, lab in spans if a <= s and e <= b]
+                    sentences.append(Sentence(corpus, item["id"], piece, local,
+                                              seg_features(len(piece), segmenter.word_edges(piece))))
+    return sentences, hashes
+
+
+def split_heldout(sentences: list[Sentence], fraction: float, seed: int):
+    """A fixed share of each corpus held out for choosing the epoch (never a benchmark's dev set)."""
+    rng = random.Random(seed)
+    train, heldout = [], []
+    for s in sentences:
+        (heldout if rng.random() < fraction else train).append(s)
+    return train, heldout
+
+
+def build_vocabulary(sentences: list[Sentence], min_char: int, min_bigram: int, max_bigrams: int):
+    chars, bigrams = Counter(), Counter()
+    for s in sentences:
+        folded = fold(s.text)
+        chars.update(folded)
+        bigrams.update(a + b for a, b in zip(folded, folded[1:] + "\0"))
+    char_list = sorted((c for c, n in chars.items() if n >= min_char), key=lambda c: (-chars[c], c))
+    bigram_list = sorted((b for b, n in bigrams.items() if n >= min_bigram), key=lambda b: (-bigrams[b], b))
+    return char_list, bigram_list[:max_bigrams]
+
+
+def allowed_tags(sentence: Sentence, labels: list[str], annotated: set[str]) -> numpy.ndarray:
+    """Characters × tags: which tags each character may carry under the corpus's annotation."""
+    names = tag_names(labels)
+    index = {n: i for i, n in enumerate(names)}
+    free = [index["O"]] + [index[f"{p}-{lab}"] for lab in labels if lab not in annotated for p in "BIES"]
+    allowed = numpy.zeros((len(sentence.text), len(names)), dtype=bool)
+    allowed[:, free] = True
+    for s, e, labs in sentence.spans:
+        allowed[s:e] = False
+        if labs is UNKNOWN:
+            allowed[s:e] = True
+            continue
+        for lab in labs:
+            if e - s == 1:
+                allowed[s, index[f"S-{lab}"]] = True
+            else:
+                allowed[s, index[f"B-{lab}"]] = True
+                allowed[s + 1:e - 1, index[f"I-{lab}"]] = True
+                allowed[e - 1, index[f"E-{lab}"]] = True
+    return allowed
