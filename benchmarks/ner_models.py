@@ -24,24 +24,25 @@ def read(path: Path, limit: int | None):
 
 def score(items, predictions, ours_map: dict, theirs_map: dict | None) -> dict:
     """Micro and per-label strict F1 after mapping both sides onto the scored labels."""
-    counts: dict[str, list[int]] = {}
+    from pipeline.scoring import PRF
+
+    total, per_label = PRF(), {}
     for item, predicted in zip(items, predictions):
         gold = {(e["start"], e["end"], theirs_map.get(e["label"]) if theirs_map else e["label"])
                 for e in item["entities"]}
         gold = {g for g in gold if g[2] is not None}
         pred = {(s, e, ours_map[label]) for s, e, label in predicted if label in ours_map}
         for label in {g[2] for g in gold} | {p[2] for p in pred}:
-            c = counts.setdefault(label, [0, 0, 0])
-            c[0] += len({g for g in gold if g[2] == label} & {p for p in pred if p[2] == label})
-            c[1] += sum(1 for p in pred if p[2] == label)
-            c[2] += sum(1 for g in gold if g[2] == label)
+            g, p = {x for x in gold if x[2] == label}, {x for x in pred if x[2] == label}
+            counts = PRF(len(g & p), len(p - g), len(g - p))
+            per_label.setdefault(label, PRF())
+            per_label[label] += counts
+            total += counts
 
-    def f1(tp, npred, ngold):
-        p, r = tp / npred if npred else 0.0, tp / ngold if ngold else 0.0
-        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4)}
+    def f1(prf):
+        return {"precision": round(prf.precision, 4), "recall": round(prf.recall, 4), "f1": round(prf.f1, 4)}
 
-    total = [sum(c[k] for c in counts.values()) for k in range(3)]
-    return {**f1(*total), "per_label": {label: f1(*c) for label, c in sorted(counts.items())}}
+    return {**f1(total), "per_label": {label: f1(prf) for label, prf in sorted(per_label.items())}}
 
 
 def boundaries(segmenter, texts):

@@ -71,11 +71,15 @@ class ModelUnavailable(ValueError):
     """A chosen model that is not installed or not on disk; the message says what to do."""
 
 
+def _saved_component(folder: str) -> bool:
+    return any(os.path.isfile(os.path.join(folder, f)) for f in ("config.json", "meta.json"))
+
+
 def hanlp_model_path(identifier: str) -> str:
     """The folder of a HanLP model: the path given, or the identifier's place in HANLP_HOME.
     Only looks; HanLP would download a missing model, which an offline machine waits on."""
     if os.path.exists(identifier):
-        if not any(os.path.isfile(os.path.join(identifier, f)) for f in ("config.json", "meta.json")):
+        if not _saved_component(identifier):
             raise ModelUnavailable(f"{identifier}: not a saved HanLP component (no config.json or meta.json in it)")
         return identifier
     try:
@@ -93,7 +97,7 @@ def hanlp_model_path(identifier: str) -> str:
     folder, _ = split_if_compressed(path_from_url(url, hanlp_home(), HANLP_URL, True))
     if anchor:
         folder = os.path.join(folder, anchor.lstrip("/"))
-    if not any(os.path.isfile(os.path.join(folder, f)) for f in ("config.json", "meta.json")):
+    if not _saved_component(folder):
         raise ModelUnavailable(
             f"HanLP model {identifier} is not on this machine: looked for {folder} (HANLP_HOME={hanlp_home()}). "
             f"On a machine with internet, run  python -c \"import hanlp; hanlp.load('{identifier}')\"  and copy "

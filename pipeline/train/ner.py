@@ -88,9 +88,11 @@ def evaluate(network, crf, sentences, vocabulary, labels, annotates, batch_chars
     not counted against it."""
     import torch
 
+    from ..scoring import PRF
+
     names = tag_names(labels)
     transitions, start, end = _crf_arrays(crf)
-    counts = {}
+    counts: dict[str, PRF] = {}
     network.eval()
     with torch.no_grad():
         for batch in _batches(sentences, batch_chars, random.Random(0)):
@@ -98,22 +100,19 @@ def evaluate(network, crf, sentences, vocabulary, labels, annotates, batch_chars
             emissions = network(chars, bigrams, segs, lengths).numpy()
             for i, path in zip(batch, viterbi(emissions, lengths.tolist(), transitions, start, end)):
                 s = sentences[i]
-                c = counts.setdefault(s.corpus, [0, 0, 0])  # true positives, predicted, gold
                 gold = {(a, b): labs for a, b, labs in s.spans if labs is not ner_data.UNKNOWN}
                 unknown = [(a, b) for a, b, labs in s.spans if labs is ner_data.UNKNOWN]
                 predicted = [(a, b, lab) for a, b, lab in spans_of(path, names) if lab in annotates[s.corpus]
                              and not any(a < ub and ua < b for ua, ub in unknown)]
-                c[2] += len(gold)
-                c[1] += len(predicted)
-                c[0] += sum(1 for a, b, lab in predicted if lab in gold.get((a, b), ()))
+                tp = sum(1 for a, b, lab in predicted if lab in gold.get((a, b), ()))
+                counts.setdefault(s.corpus, PRF())
+                counts[s.corpus] += PRF(tp, len(predicted) - tp, len(gold) - tp)
     network.train()
-    scores = {}
-    for corpus, (tp, npred, ngold) in sorted(counts.items()):
-        p, r = tp / npred if npred else 0.0, tp / ngold if ngold else 0.0
-        scores[corpus] = round(2 * p * r / (p + r) if p + r else 0.0, 4)
-    tp, npred, ngold = (sum(c[k] for c in counts.values()) for k in range(3))
-    p, r = tp / npred if npred else 0.0, tp / ngold if ngold else 0.0
-    scores["all"] = round(2 * p * r / (p + r) if p + r else 0.0, 4)
+    total = PRF()
+    for prf in counts.values():
+        total += prf
+    scores = {corpus: round(prf.f1, 4) for corpus, prf in sorted(counts.items())}
+    scores["all"] = round(total.f1, 4)
     return scores
 
 
