@@ -10,6 +10,8 @@ import json
 import sys
 from pathlib import Path
 
+from .textio import DEFAULT_MAX_CHARS
+
 
 class CliError(Exception):
     """A user mistake: printed as one line, exit status 2."""
@@ -59,7 +61,7 @@ def _output_folder(path: str) -> Path:
 
 
 def cmd_run(args) -> int:
-    from .runner import process, write_tables
+    from .runner import run_to_folder
 
     console = _console()
     _output_folder(args.output)
@@ -73,21 +75,31 @@ def cmd_run(args) -> int:
         progress_bar.start()
         task = progress_bar.add_task("documents", total=None)
     try:
-        result = process(inputs, nlp=nlp, encoding=args.encoding, doc_date=args.doc_date,
-                         progress=(lambda n, _: progress_bar.update(task, completed=n)) if progress_bar else None)
+        result = run_to_folder(inputs, args.output, nlp=nlp, formats=args.format, encoding=args.encoding,
+                               doc_date=args.doc_date, max_chars=args.max_chars, columns=_columns(args),
+                               stdin_format=args.stdin_format,
+                               progress=(lambda n, _, __: progress_bar.update(task, completed=n)) if progress_bar else None)
     finally:
         if progress_bar:
             progress_bar.stop()
     for error in result.errors:  # plain print: one line each, never wrapped
         print(f"error: {error}", file=sys.stderr)
-    if result.rows["documents"]:
-        write_tables(result.frames, args.output, formats=args.format)
     summary = result.summary()
     _print_summary(console, summary, args.output)
-    if not result.rows["documents"] and not result.errors:
+    if result.errors:
+        print(f"{len(result.errors)} input(s) failed; they are listed in {Path(args.output) / 'errors.csv'}"
+              if "csv" in args.format else f"{len(result.errors)} input(s) failed; see the errors table",
+              file=sys.stderr)
+    if not summary["documents"] and not result.errors:
         console.print("no .txt files found in " + ", ".join(args.paths))
         return 1
     return 1 if result.errors else 0
+
+
+def _columns(args):
+    from .sources import Columns
+
+    return Columns(args.text_column, args.id_column, args.date_column)
 
 
 def _print_summary(console, summary: dict, output) -> None:
@@ -194,6 +206,16 @@ def _iso_date(value: str) -> str:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date as YYYY-MM-DD (e.g. 2024-03-15)") from None
 
 
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value.replace("_", "").replace(",", ""))
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive whole number")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zhpipe", description="Chinese information extraction into tidy tables.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -202,8 +224,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("paths", nargs="+", help="files, folders (every *.txt below), or - for stdin")
     run.add_argument("-o", "--output", default="outputs", help="folder for the tables (default: outputs)")
     run.add_argument("--format", action="append", choices=["parquet", "csv"], help="table format(s); default both")
-    run.add_argument("--encoding", default="utf-8", help="input encoding (default utf-8; e.g. big5, gb18030)")
+    run.add_argument("--encoding", help="input encoding for every file (default: detected per file: UTF-8/16/32, "
+                                         "GB18030, Big5)")
+    run.add_argument("--max-chars", type=_positive_int, default=DEFAULT_MAX_CHARS,
+                     help=f"refuse files longer than this many characters (default {DEFAULT_MAX_CHARS:,})")
     run.add_argument("--doc-date", type=_iso_date, help="the documents' date (YYYY-MM-DD) for 今年, 昨天 and the like")
+    run.add_argument("--text-column", default="text", help="record files (JSONL, CSV, TSV, Parquet): the text (default text)")
+    run.add_argument("--id-column", default="id", help="record files: the document id kept in every table (default id)")
+    run.add_argument("--date-column", help="record files: a per-document date (YYYY-MM-DD) for 今年, 昨天")
+    run.add_argument("--stdin-format", choices=["text", "jsonl"], default="text",
+                     help="standard input (-) as one text (default) or as JSONL records")
     _pipeline_options(run)
     run.set_defaults(func=cmd_run)
 
@@ -232,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     ann = sub.add_parser("annotate", help="write the pipeline's predictions in the gold format")
     ann.add_argument("paths", nargs="+")
     ann.add_argument("-o", "--output", required=True)
-    ann.add_argument("--encoding", default="utf-8")
+    ann.add_argument("--encoding", help="input encoding (default: detected per file)")
     ann.add_argument("--doc-date", type=_iso_date)
     _pipeline_options(ann)
     ann.set_defaults(func=cmd_annotate)
@@ -274,17 +304,18 @@ def main(argv=None) -> int:
     if getattr(args, "format", None) is None and args.command == "run":
         args.format = ["parquet", "csv"]
     from .gazetteer import GazetteerError
+    from .output import OutputError
     from .textio import InputError
 
     try:
         return args.func(args)
-    except (CliError, InputError, GazetteerError, ValueError, OSError) as exc:
+    except (CliError, InputError, GazetteerError, OutputError, ValueError, OSError) as exc:
         # OSError: a folder where a file was expected, a full disk, no permission — the user's to fix.
         message = f"{exc.filename}: {exc.strerror}" if isinstance(exc, OSError) and exc.filename else exc
         print(f"zhpipe {args.command}: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted; tables already written are complete, the rest were not written", file=sys.stderr)
+        print("interrupted; the output folder still holds the previous run's tables, whole", file=sys.stderr)
         return 130
 
 

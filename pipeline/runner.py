@@ -1,64 +1,107 @@
 """Files in → documents through the Language → tables out.
 
-:func:`process` turns inputs into table rows, collecting per-file errors instead of stopping;
-:func:`write_tables` writes each table to a temporary name and renames it, so an interrupted run
-never leaves half a table.
+:func:`run_to_folder` streams documents through the pipeline into an output folder (rows written
+in parts as they come, the tables switched in together at the end: ``output``); :func:`process`
+keeps the rows in memory for the Python API. Both record unusable inputs in the ``errors`` table
+instead of stopping, and cut very long documents into pieces (``pieces``).
 """
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from . import tables
-from .textio import Document, InputError, expand_paths, read_stdin, read_text
+from .output import FORMATS, TableSink
+from .pieces import PIECE_CHARS, pieces_rows
+from .sources import Columns, record_format, records
+from .textio import DEFAULT_MAX_CHARS, Document, InputError, expand_paths, read_stdin, read_text
 
-FORMATS = ("parquet", "csv")
+
+@dataclass
+class Tally:
+    """What a run produced, counted as rows pass (a streamed run keeps no rows)."""
+    documents: int = 0
+    characters: int = 0
+    sentences: int = 0
+    dates: int = 0
+    numbers: int = 0
+    relations: int = 0
+    entities: Counter = field(default_factory=Counter)
+
+    def add(self, rows: dict[str, list[dict]]) -> None:
+        self.documents += len(rows.get("documents", ()))
+        self.characters += sum(r["n_chars"] for r in rows.get("documents", ()))
+        self.sentences += len(rows.get("sentences", ()))
+        self.dates += len(rows.get("dates", ()))
+        self.numbers += len(rows.get("numbers", ()))
+        self.relations += len(rows.get("relations", ()))
+        self.entities.update(r["label"] for r in rows.get("entities", ()))
 
 
 @dataclass
 class RunResult:
-    rows: dict[str, list[dict]]
+    rows: dict[str, list[dict]] | None
     errors: list[InputError] = field(default_factory=list)
     seconds: float = 0.0
+    tally: Tally = field(default_factory=Tally)
+    written: list[Path] = field(default_factory=list)
 
     @property
     def frames(self):
+        if self.rows is None:
+            raise ValueError("this run streamed its rows to a folder; read them with read_tables(folder)")
         return tables.frames(self.rows)
 
     def summary(self) -> dict:
-        labels = Counter(r["label"] for r in self.rows["entities"])
-        chars = sum(r["n_chars"] for r in self.rows["documents"])
-        return {"documents": len(self.rows["documents"]), "failed": len(self.errors), "characters": chars,
-                "sentences": len(self.rows["sentences"]), "entities": dict(sorted(labels.items())),
-                "dates": len(self.rows["dates"]), "numbers": len(self.rows["numbers"]),
-                "relations": len(self.rows["relations"]), "seconds": round(self.seconds, 2),
-                "chars_per_second": round(chars / self.seconds) if self.seconds else None}
+        t = self.tally
+        return {"documents": t.documents, "failed": len(self.errors), "characters": t.characters,
+                "sentences": t.sentences, "entities": dict(sorted(t.entities.items())),
+                "dates": t.dates, "numbers": t.numbers, "relations": t.relations,
+                "seconds": round(self.seconds, 2),
+                "chars_per_second": round(t.characters / self.seconds) if self.seconds else None}
 
 
-def documents(inputs: Iterable, encoding: str = "utf-8", errors: list | None = None) -> Iterable[Document]:
+def documents(inputs: Iterable, encoding: str | None = None, errors: list | None = None,
+              max_chars: int = DEFAULT_MAX_CHARS, columns: Columns = Columns(),
+              stdin_format: str = "text") -> Iterable[Document]:
     """Documents from paths (``Path`` objects, or strings that name a file, folder or ``-``),
     ``Document`` objects, or texts (any other string).
 
-    A file that cannot be read is recorded in ``errors`` (when given) and skipped.
+    A text file is one document (its encoding detected unless ``encoding`` is given); a record
+    file (JSONL, CSV, TSV, Parquet; ``sources``) is one per record, its text in
+    ``columns.text``. ``-`` is standard input, as text or, with ``stdin_format="jsonl"``, as
+    records. What cannot be used is recorded in ``errors`` (when given) and skipped.
     """
     seen: Counter = Counter()
+
+    def unique(doc: Document) -> Document:
+        seen[doc.doc_id] += 1
+        if seen[doc.doc_id] > 1:  # two files with one stem in different folders
+            return replace(doc, doc_id=f"{doc.doc_id}-{seen[doc.doc_id]}")
+        return doc
+
+    def failed(exc: InputError) -> None:
+        if errors is None:
+            raise exc
+        errors.append(exc)
+
     for item in inputs:
         if isinstance(item, Document):
             yield item
             continue
         if item == "-" or item == Path("-"):
             try:
-                yield read_stdin(encoding)
+                if stdin_format == "jsonl":
+                    yield from map(unique, _record_documents(Path("-"), columns, errors, max_chars))
+                else:
+                    yield unique(read_stdin(encoding, max_chars))
             except InputError as exc:
-                if errors is None:
-                    raise
-                errors.append(exc)
+                failed(exc)
             continue
         if isinstance(item, str) and not _looks_like_path(item):
             seen["text"] += 1
@@ -66,16 +109,24 @@ def documents(inputs: Iterable, encoding: str = "utf-8", errors: list | None = N
             continue
         for path in expand_paths([item]):
             try:
-                doc = read_text(path, encoding)
+                if record_format(path) and path.is_file():
+                    yield from map(unique, _record_documents(path, columns, errors, max_chars))
+                else:
+                    yield unique(read_text(path, encoding, max_chars))
             except InputError as exc:
-                if errors is None:
-                    raise
-                errors.append(exc)
-                continue
-            seen[doc.doc_id] += 1
-            if seen[doc.doc_id] > 1:  # two files with one stem in different folders
-                doc = Document(f"{doc.doc_id}-{seen[doc.doc_id]}", doc.text, doc.path, doc.sha256)
-            yield doc
+                failed(exc)
+
+
+def _record_documents(path: Path, columns: Columns, errors: list | None, max_chars: int) -> Iterator[Document]:
+    sink = errors if errors is not None else []
+    for doc_id, text, day, digest in records(path, columns, sink):
+        if len(text) > max_chars:
+            sink.append(InputError(f"{path}:{doc_id}", f"is too large ({len(text):,} characters; the limit is "
+                                   f"{max_chars:,})", "raise --max-chars, or split the record", reason="too_large"))
+            continue
+        yield Document(doc_id, text, str(path), digest, "utf-8", None, day)
+    if errors is None and sink:
+        raise sink[0]
 
 
 def _looks_like_path(item) -> bool:
@@ -86,35 +137,94 @@ def _looks_like_path(item) -> bool:
     return "\n" not in item and len(item) < 4096 and os.path.exists(item)
 
 
-def process(inputs: Iterable, nlp=None, encoding: str = "utf-8", doc_date: str | None = None,
-            progress: Callable[[int, str], None] | None = None) -> RunResult:
-    """Run the pipeline over the inputs; per-file problems land in ``errors``, not exceptions."""
+def process(inputs: Iterable, nlp=None, encoding: str | None = None, doc_date: str | None = None,
+            progress: Callable[[int, str], None] | None = None, max_chars: int = DEFAULT_MAX_CHARS,
+            columns: Columns = Columns(), stdin_format: str = "text") -> RunResult:
+    """Run the pipeline over the inputs, rows kept in memory; per-file problems land in
+    ``errors`` (and the ``errors`` table), not exceptions."""
+    nlp = _default_nlp(nlp)
+    started = time.perf_counter()
+    errors: list[InputError] = []
+    tally = Tally()
+    parts = []
+    for count, document in enumerate(documents(inputs, encoding, errors, max_chars, columns, stdin_format), 1):
+        for rows in iter_rows(nlp, document, doc_date):
+            tally.add(rows)
+            parts.append(rows)
+        if progress:
+            progress(count, document.doc_id)
+    rows = tables.concat(parts)
+    rows["errors"] = tables.error_rows(errors)
+    return RunResult(rows, errors, time.perf_counter() - started, tally)
+
+
+def run_to_folder(inputs: Iterable, out_dir: str | Path, nlp=None, formats: Iterable[str] = FORMATS,
+                  encoding: str | None = None, doc_date: str | None = None, max_chars: int = DEFAULT_MAX_CHARS,
+                  progress: Callable[[int, str, int], None] | None = None, columns: Columns = Columns(),
+                  stdin_format: str = "text") -> RunResult:
+    """Stream the inputs through the pipeline into ``out_dir``: rows are written in parts as
+    they come and the tables appear together when the run completes (``output.TableSink``); an
+    interrupted run leaves the previous tables as they were."""
+    nlp = _default_nlp(nlp)
+    started = time.perf_counter()
+    errors: list[InputError] = []
+    tally = Tally()
+    with TableSink(out_dir, formats) as sink:
+        for count, document in enumerate(documents(inputs, encoding, errors, max_chars, columns, stdin_format), 1):
+            for rows in iter_rows(nlp, document, doc_date):
+                tally.add(rows)
+                sink.add(rows)
+            if progress:
+                progress(count, document.doc_id, tally.characters)
+        result = RunResult(None, errors, time.perf_counter() - started, tally)
+        if not tally.documents:
+            sink.abort()  # nothing usable (a mistyped path): the previous tables stay
+            return result
+        sink.add({"errors": tables.error_rows(errors)})
+        result.written = sink.commit(result.summary())
+    return result
+
+
+def _default_nlp(nlp):
     if nlp is None:
         from . import load
 
         nlp = load()
-    started = time.perf_counter()
-    errors: list[InputError] = []
-    parts = []
-    for count, document in enumerate(documents(inputs, encoding, errors), 1):
-        parts.append(annotate_rows(nlp, document, doc_date))
-        if progress:
-            progress(count, document.doc_id)
-    return RunResult(tables.concat(parts), errors, time.perf_counter() - started)
+    return nlp
 
 
 def run_document(nlp, document: Document, doc_date: str | None = None):
-    """The annotated spaCy ``Doc`` of one document."""
+    """The annotated spaCy ``Doc`` of one document (of any length spaCy accepts; see iter_rows).
+    The document's own date (a record's date column) comes before the run's ``doc_date``."""
     doc = nlp.make_doc(document.text)
-    doc._.doc_id, doc._.doc_date = document.doc_id, doc_date
+    doc._.doc_id, doc._.doc_date = document.doc_id, document.doc_date or doc_date
     for _, component in nlp.pipeline:
         doc = component(doc)
     return doc
 
 
-def annotate_rows(nlp, document: Document, doc_date: str | None = None) -> dict[str, list[dict]]:
+def iter_rows(nlp, document: Document, doc_date: str | None = None,
+              piece_chars: int = PIECE_CHARS) -> Iterator[dict[str, list[dict]]]:
+    """One document's table rows: at once, or piece by piece for a long one (``pieces``)."""
+    if len(document.text) <= piece_chars:
+        yield _rows(nlp, document, doc_date)
+        return
+
+    def rows_of(start: int, end: int) -> dict:
+        piece = replace(document, text=document.text[start:end])
+        return _rows(nlp, piece, doc_date)
+
+    yield from pieces_rows(document.text, rows_of, piece_chars)
+
+
+def _rows(nlp, document: Document, doc_date: str | None) -> dict[str, list[dict]]:
     doc = run_document(nlp, document, doc_date)
-    return tables.doc_rows(doc, document.doc_id, document.path, document.sha256)
+    return tables.doc_rows(doc, document.doc_id, document.path, document.sha256, document.encoding,
+                           document.encoding_confidence)
+
+
+def annotate_rows(nlp, document: Document, doc_date: str | None = None) -> dict[str, list[dict]]:
+    return tables.concat(iter_rows(nlp, document, doc_date))
 
 
 def annotate_to_folder(inputs, nlp, out_dir, encoding: str = "utf-8", doc_date: str | None = None):
@@ -141,37 +251,13 @@ def extract(inputs, nlp=None, **options):
 
 
 def write_tables(frames: dict, out_dir: str | Path, formats: Iterable[str] = FORMATS) -> list[Path]:
-    """Write every table as ``<name>.parquet`` / ``<name>.csv``.
-
-    All files are written to a temporary folder beside the target first and only then moved in,
-    so a failed run leaves the previous tables whole; files of a format not written this time
-    are removed, so a folder never mixes two runs.
-    """
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError(out, "is a file, not a folder", "pass a folder to -o")
-    out.mkdir(parents=True, exist_ok=True)
-    formats = list(formats)
-    staging = Path(tempfile.mkdtemp(prefix=".zhpipe-", dir=out))
-    try:
+    """Write every table as ``<name>.parquet`` / ``<name>.csv``, all switched in together
+    (``output.TableSink``): a failed write leaves the previous tables whole, and a folder never
+    mixes two runs."""
+    with TableSink(out_dir, formats) as sink:
         for name, frame in frames.items():
-            for fmt in formats:
-                if fmt == "parquet":
-                    frame.to_parquet(staging / f"{name}.parquet", index=False)
-                else:
-                    frame.to_csv(staging / f"{name}.csv", index=False, encoding="utf-8")
-        written = []
-        for name in frames:
-            for fmt in FORMATS:
-                target = out / f"{name}.{fmt}"
-                if fmt in formats:
-                    os.replace(staging / target.name, target)
-                    written.append(target)
-                elif target.exists():
-                    target.unlink()
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            sink.add({name: frame.astype(object).where(frame.notna(), None).to_dict("records")})
+        return sink.commit()
 
 
 def _atomic_write(target: Path, write: Callable[[str], None]) -> None:

@@ -14,7 +14,8 @@ import pandas as pd
 # table -> (column, pandas dtype). Written tables always have exactly these columns.
 SCHEMAS: dict[str, list[tuple[str, str]]] = {
     "documents": [("doc_id", "string"), ("path", "string"), ("script", "string"), ("n_chars", "Int64"),
-                  ("n_sentences", "Int64"), ("n_tokens", "Int64"), ("doc_date", "string"), ("sha256", "string")],
+                  ("n_sentences", "Int64"), ("n_tokens", "Int64"), ("doc_date", "string"), ("sha256", "string"),
+                  ("encoding", "string"), ("encoding_confidence", "Float64")],
     "sentences": [("doc_id", "string"), ("sentence_id", "Int64"), ("start", "Int64"), ("end", "Int64"),
                   ("text", "string")],
     "tokens": [("doc_id", "string"), ("token_id", "Int64"), ("sentence_id", "Int64"), ("start", "Int64"),
@@ -33,6 +34,8 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
     "relation_args": [("doc_id", "string"), ("rel_id", "string"), ("role", "string"), ("arg_id", "string"),
                       ("start", "Int64"), ("end", "Int64"), ("text", "string"), ("canonical", "string"),
                       ("value", "string"), ("coref", "boolean")],
+    # One row per input the run could not use (the run goes on without it).
+    "errors": [("path", "string"), ("reason", "string"), ("detail", "string")],
 }
 TABLES = tuple(SCHEMAS)
 
@@ -59,7 +62,20 @@ class _SentenceIndex:
         return i + 1 if i >= 0 else None
 
 
-def doc_rows(doc, doc_id: str, path: str = "", sha256: str = "") -> dict[str, list[dict]]:
+def arrow_schema(name: str):
+    """The pyarrow schema of a table, so every part written of it has the same one."""
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "Int64": pa.int64(), "Float64": pa.float64(), "boolean": pa.bool_()}
+    return pa.schema([(column, types[dtype]) for column, dtype in SCHEMAS[name]])
+
+
+def error_rows(errors) -> list[dict]:
+    return [{"path": e.path, "reason": e.reason, "detail": str(e)} for e in errors]
+
+
+def doc_rows(doc, doc_id: str, path: str = "", sha256: str = "", encoding: str = "",
+             encoding_confidence: float | None = None) -> dict[str, list[dict]]:
     """One document's rows for every table."""
     from .language import sentence_spans
 
@@ -69,7 +85,8 @@ def doc_rows(doc, doc_id: str, path: str = "", sha256: str = "") -> dict[str, li
     sentence_of = _SentenceIndex(spans)
     rows["documents"].append({"doc_id": doc_id, "path": path, "script": doc._.script, "n_chars": len(doc.text),
                               "n_sentences": len(spans), "n_tokens": len(doc), "doc_date": doc._.doc_date,
-                              "sha256": sha256})
+                              "sha256": sha256, "encoding": encoding or None,
+                              "encoding_confidence": encoding_confidence})
     rows["sentences"] = [{"doc_id": doc_id, "sentence_id": i, "start": s, "end": e, "text": text[s:e]}
                          for i, (s, e) in enumerate(spans, 1)]
     rows["tokens"] = [{"doc_id": doc_id, "token_id": t.i + 1, "sentence_id": sentence_of(t.idx), "start": t.idx,

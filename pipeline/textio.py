@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-class InputError(Exception):
-    """A file the pipeline cannot use. ``str()`` is one line: the file, the problem, the fix."""
+DEFAULT_MAX_CHARS = 50_000_000
 
-    def __init__(self, path, problem: str, hint: str = ""):
-        self.path, self.problem, self.hint = str(path), problem, hint
+
+class InputError(Exception):
+    """A file the pipeline cannot use. ``str()`` is one line: the file, the problem, the fix.
+    ``reason`` is a short fixed word for the ``errors`` table (empty, binary, too_large, ...)."""
+
+    def __init__(self, path, problem: str, hint: str = "", reason: str = "unreadable"):
+        self.path, self.problem, self.hint, self.reason = str(path), problem, hint, reason
         super().__init__(f"{path}: {problem}" + (f" ({hint})" if hint else ""))
 
 
@@ -21,45 +25,103 @@ class Document:
     text: str
     path: str = ""
     sha256: str = ""
+    encoding: str = ""                       # as detected (or as given by --encoding)
+    encoding_confidence: float | None = None
+    doc_date: str | None = None              # its own date (a record file's date column)
 
 
-def read_text(path: str | Path, encoding: str = "utf-8") -> Document:
-    """Decode a text file as the annotation format does: BOM dropped, no newline translation."""
+def read_text(path: str | Path, encoding: str | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> Document:
+    """Decode a text file as the annotation format does: BOM dropped, no newline translation.
+    With no ``encoding`` it is detected (``encodings.detect``)."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        if size > 4 * max_chars:  # no encoding we read takes more than 4 bytes a character
+            raise InputError(path, f"is too large ({size:,} bytes; the limit is {max_chars:,} characters)",
+                             "raise --max-chars, or split the file", reason="too_large")
+        if path.suffix.lower() in (".gz", ".zst"):
+            from .sources import read_compressed
+
+            data = read_compressed(path)
+        else:
+            data = path.read_bytes()
     except IsADirectoryError:
-        raise InputError(path, "is a folder", "pass the folder itself to read every .txt file in it") from None
+        raise InputError(path, "is a folder", "pass the folder itself to read every .txt file in it",
+                         reason="folder") from None
     except FileNotFoundError:
-        raise InputError(path, "no such file", "check the path") from None
+        raise InputError(path, "no such file", "check the path", reason="missing") from None
     except PermissionError:
-        raise InputError(path, "cannot be read (permission denied)", "check the file's permissions") from None
-    return Document(path.stem, decode_bytes(data, path, encoding), str(path), hashlib.sha256(data).hexdigest())
+        raise InputError(path, "cannot be read (permission denied)", "check the file's permissions",
+                         reason="permission") from None
+    return _document(document_id(path), data, path, str(path), encoding, max_chars)
 
 
-def decode_bytes(data: bytes, source, encoding: str = "utf-8") -> str:
-    """Bytes → text, refusing empty, binary and undecodable input with a reason and a hint."""
+def document_id(path: Path) -> str:
+    """The file's name without ``.txt`` (and without ``.gz`` / ``.zst`` before that)."""
+    name = path.name
+    for suffix in (".gz", ".zst"):
+        if name.lower().endswith(suffix):
+            name = name[:-len(suffix)]
+    return Path(name).stem
+
+
+def _document(doc_id: str, data: bytes, source, path: str, encoding: str | None, max_chars: int) -> Document:
+    text, used, confidence = decode_bytes(data, source, encoding)
+    if len(text) > max_chars:
+        raise InputError(source, f"is too large ({len(text):,} characters; the limit is {max_chars:,})",
+                         "raise --max-chars, or split the file", reason="too_large")
+    return Document(doc_id, text, path, hashlib.sha256(data).hexdigest(), used, confidence)
+
+
+def decode_bytes(data: bytes, source, encoding: str | None = None) -> tuple[str, str, float | None]:
+    """Bytes → (text, encoding, confidence), refusing empty, binary and undecodable input with a
+    reason and a hint. A given ``encoding`` is used as it is (a UTF-8 BOM is still dropped)."""
+    from . import encodings
+
     if not data.strip():
-        raise InputError(source, "is empty", "give a file with text in it")
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(source, "looks binary (it has NUL bytes)", "give a plain-text file")
+        raise InputError(source, "is empty", "give a file with text in it", reason="empty")
+    if encoding is None:
+        try:
+            found = encodings.detect(data)
+        except encodings.UndetectedEncoding as exc:
+            if _looks_binary(data):
+                raise InputError(source, "looks binary (control bytes, no text encoding fits)",
+                                 "give a plain-text file", reason="binary") from None
+            raise InputError(source, f"cannot tell its encoding: {exc}",
+                             "pass --encoding, e.g. --encoding big5 or --encoding gb18030",
+                             reason="unknown_encoding") from None
+        return found.text, found.encoding, found.confidence
+    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
     try:
-        return data.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding)
+        return data.decode(codec), encoding, None
     except UnicodeDecodeError as exc:
         raise InputError(source, f"is not valid {encoding} (byte {exc.start})",
-                         "pass --encoding, e.g. --encoding big5 or --encoding gb18030") from None
+                         "leave out --encoding to detect it, or pass the right one (big5, gb18030)",
+                         reason="undecodable") from None
     except LookupError:
-        raise InputError(source, f"unknown encoding {encoding!r}", "use a Python codec name such as big5 or gb18030") from None
+        raise InputError(source, f"unknown encoding {encoding!r}", "use a Python codec name such as big5 or gb18030",
+                         reason="unknown_encoding") from None
 
 
-def read_stdin(encoding: str = "utf-8") -> Document:
+def _looks_binary(data: bytes) -> bool:
+    """NUL bytes, or more than 1% control bytes (not tab, line feed, carriage return, form feed)."""
+    head = data[:65536]
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return b"\x00" in head or controls > len(head) / 100
+
+
+def read_stdin(encoding: str | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> Document:
     data = sys.stdin.buffer.read()
-    return Document("stdin", decode_bytes(data, "standard input", encoding), "-", hashlib.sha256(data).hexdigest())
+    return _document("stdin", data, "standard input", "-", encoding, max_chars)
 
 
 def expand_paths(paths) -> list[Path]:
-    """Files as given, folders as every ``*.txt`` below them (sorted); missing paths kept for errors."""
+    """Files as given, folders as every input file below them (sorted): ``*.txt`` and record
+    files (``.jsonl``, ``.csv``, ``.tsv``, ``.parquet``), each also as ``.gz`` or ``.zst``.
+    Missing paths are kept, for their errors."""
+    from .sources import is_input_file
+
     out: list[Path] = []
     for p in map(Path, paths):
-        out.extend(sorted(q for q in p.rglob("*.txt") if q.is_file()) if p.is_dir() else [p])
+        out.extend(sorted(q for q in p.rglob("*") if q.is_file() and is_input_file(q)) if p.is_dir() else [p])
     return out

@@ -27,6 +27,7 @@ def mixed_folder(tmp_path_factory):
     (folder / "sub" / "simplified.txt").write_text("2006年，哈萨克斯坦在阿斯塔纳加入上海合作组织。", encoding="utf-8")
     (folder / "big5.txt").write_bytes("集體安全條約組織".encode("big5"))
     (folder / "empty.txt").write_text("", encoding="utf-8")
+    (folder / "image.txt").write_bytes(bytes(range(256)) * 8)
     return folder
 
 
@@ -39,12 +40,16 @@ def run_result(mixed_folder, tmp_path_factory):
 def test_bad_files_are_reported_and_the_rest_written(run_result):
     proc, out = run_result
     assert proc.returncode == 1
-    assert "big5.txt: is not valid utf-8" in proc.stderr and "--encoding" in proc.stderr
     assert "empty.txt: is empty" in proc.stderr
+    assert "image.txt: looks binary" in proc.stderr
+    assert "2 input(s) failed" in proc.stderr
     assert "Traceback" not in proc.stderr
     tables = runner.read_tables(out)
-    assert sorted(tables["documents"].doc_id) == ["good", "simplified"]
-    assert set(tables["entities"].doc_id) == {"good", "simplified"}
+    assert sorted(tables["documents"].doc_id) == ["big5", "good", "simplified"]  # Big5 detected
+    assert set(tables["entities"].doc_id) == {"big5", "good", "simplified"}
+    errors = tables["errors"].sort_values("path")
+    assert [Path(p).name for p in errors.path] == ["empty.txt", "image.txt"]
+    assert list(errors.reason) == ["empty", "binary"]
 
 
 def test_every_table_has_its_schema_and_true_offsets(run_result, mixed_folder):
@@ -52,7 +57,8 @@ def test_every_table_has_its_schema_and_true_offsets(run_result, mixed_folder):
     tables = runner.read_tables(out)
     assert set(tables) == set(SCHEMAS)
     texts = {"good": (mixed_folder / "good.txt").read_text(encoding="utf-8"),
-             "simplified": (mixed_folder / "sub" / "simplified.txt").read_text(encoding="utf-8")}
+             "simplified": (mixed_folder / "sub" / "simplified.txt").read_text(encoding="utf-8"),
+             "big5": (mixed_folder / "big5.txt").read_bytes().decode("big5")}
     for name in ("sentences", "tokens", "entities", "dates", "numbers"):
         frame = tables[name]
         assert list(frame.columns) == [c for c, _ in SCHEMAS[name]]
@@ -69,11 +75,14 @@ def test_entity_ids_are_unique_per_document(run_result):
     assert not entities.duplicated(["doc_id", "id"]).any()
 
 
-def test_encoding_option_reads_big5(mixed_folder, tmp_path):
+def test_encoding_option_forces_one(mixed_folder, tmp_path):
     proc = zhpipe("run", mixed_folder / "big5.txt", "--encoding", "big5", "-o", tmp_path)
     assert proc.returncode == 0, proc.stderr
-    entities = runner.read_tables(tmp_path)["entities"]
-    assert list(entities.text) == ["集體安全條約組織"]
+    tables = runner.read_tables(tmp_path)
+    assert list(tables["entities"].text) == ["集體安全條約組織"]
+    assert list(tables["documents"].encoding) == ["big5"]
+    proc = zhpipe("run", mixed_folder / "big5.txt", "--encoding", "utf-8", "-o", tmp_path / "u")
+    assert proc.returncode == 1 and "big5.txt: is not valid utf-8" in proc.stderr
 
 
 def test_stdin(tmp_path):
@@ -135,7 +144,8 @@ def test_a_run_replaces_every_table_of_the_previous_one(tmp_path):
     assert main(["run", str(two), "-o", str(out), "--format", "csv"]) == 0
     assert not (out / "documents.parquet").exists()  # no stale Parquet beside the new CSV
     assert list(runner.read_tables(out)["documents"].doc_id) == ["001"]  # read back as text
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [".zhpipe"]
+    assert len(list((out / ".zhpipe" / "runs").iterdir())) == 1  # the previous run's folder is gone
 
 
 def test_output_that_is_a_file_and_bad_doc_date_are_usage_errors(tmp_path):

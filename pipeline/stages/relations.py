@@ -46,6 +46,7 @@ from .relation_patterns import Anaphor, RelationPattern, Role, Trigger
 from .relation_patterns import PatternError, load_patterns  # noqa: F401  (this stage's API, as README shows)
 
 MODALITIES = ("asserted", "negated", "planned")
+_MAX_CLAUSE = 300  # characters; real clauses are far shorter
 _CLOSING = set("。！？；，、,.;!?…）)]」』”’\"'\n")  # after the trigger: the clause ends, no object follows
 
 
@@ -191,6 +192,14 @@ class _Candidate:
     order: tuple
 
 
+def _mask(length: int, spans) -> bytearray:
+    """1 at every character inside one of the spans."""
+    mask = bytearray(length + 1)
+    for s, e in spans:
+        mask[s:e] = b"\x01" * (e - s)
+    return mask
+
+
 class _Engine:
     """Everything one pattern needs on one document; the analysis of one trigger is :meth:`analyse`."""
 
@@ -315,9 +324,24 @@ class _Engine:
                         start = i + 1
                 if e > start:
                     parts.append((start, e))
-                out.append(parts or [(s, e)])
+                out.append([piece for part in parts or [(s, e)] for piece in self._bounded(*part)])
             return out
         return self._cached("clauses", build)
+
+    def _bounded(self, start: int, end: int) -> list[tuple[int, int]]:
+        """A clause of text with no punctuation for pages is read in stretches of about
+        ``_MAX_CLAUSE`` characters, cut where no mention or date is: every trigger looks for its
+        arguments within reach, so the work stays linear in the text."""
+        if end - start <= _MAX_CLAUSE:
+            return [(start, end)]
+        inside = self._cached("spans_mask", lambda: _mask(len(self.text), [(m.start, m.end) for m in self.doc.entities]
+                                                          + [(d.start, d.end) for d in self.doc.dates]))
+        parts = []
+        while end - start > _MAX_CLAUSE:
+            cut = next((i for i in range(start + _MAX_CLAUSE, end) if not inside[i]), end)
+            parts.append((start, cut))
+            start = cut
+        return parts + ([(start, end)] if end > start else [])
 
     def _blocked(self) -> bytearray:
         """1 where a character belongs to a mention, a date or an ignored word: no cue is read there."""
