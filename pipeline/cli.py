@@ -36,10 +36,15 @@ def _pipeline_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-model", action="store_true", help="the same as --ner none")
 
 
+def _load_options(args) -> dict:
+    return {"gazetteers": list(args.gazetteer), "patterns": list(args.patterns),
+            "ner": "none" if args.no_model else args.ner}
+
+
 def _load(args, stages=None):
     from . import load
 
-    return load(stages=stages, gazetteers=args.gazetteer, patterns=args.patterns, ner="none" if args.no_model else args.ner)
+    return load(stages=stages, **_load_options(args))
 
 
 def _console():
@@ -65,7 +70,8 @@ def cmd_run(args) -> int:
 
     console = _console()
     _output_folder(args.output)
-    nlp = _load(args)
+    options = _load_options(args)
+    nlp = _load(args) if args.jobs == 1 else None
     inputs = _inputs(args.paths)
     progress_bar = None
     if len(inputs) > 5 or any(p != "-" and p.is_dir() for p in inputs):
@@ -77,7 +83,7 @@ def cmd_run(args) -> int:
     try:
         result = run_to_folder(inputs, args.output, nlp=nlp, formats=args.format, encoding=args.encoding,
                                doc_date=args.doc_date, max_chars=args.max_chars, columns=_columns(args),
-                               stdin_format=args.stdin_format,
+                               stdin_format=args.stdin_format, jobs=args.jobs, load_options=options,
                                progress=(lambda n, _, __: progress_bar.update(task, completed=n)) if progress_bar else None)
     finally:
         if progress_bar:
@@ -232,6 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--text-column", default="text", help="record files (JSONL, CSV, TSV, Parquet): the text (default text)")
     run.add_argument("--id-column", default="id", help="record files: the document id kept in every table (default id)")
     run.add_argument("--date-column", help="record files: a per-document date (YYYY-MM-DD) for 今年, 昨天")
+    run.add_argument("-j", "--jobs", type=_positive_int, default=1,
+                     help="worker processes, each with its own pipeline and one model thread (default 1)")
     run.add_argument("--stdin-format", choices=["text", "jsonl"], default="text",
                      help="standard input (-) as one text (default) or as JSONL records")
     _pipeline_options(run)

@@ -161,21 +161,36 @@ def process(inputs: Iterable, nlp=None, encoding: str | None = None, doc_date: s
 def run_to_folder(inputs: Iterable, out_dir: str | Path, nlp=None, formats: Iterable[str] = FORMATS,
                   encoding: str | None = None, doc_date: str | None = None, max_chars: int = DEFAULT_MAX_CHARS,
                   progress: Callable[[int, str, int], None] | None = None, columns: Columns = Columns(),
-                  stdin_format: str = "text") -> RunResult:
+                  stdin_format: str = "text", jobs: int = 1, load_options: dict | None = None) -> RunResult:
     """Stream the inputs through the pipeline into ``out_dir``: rows are written in parts as
     they come and the tables appear together when the run completes (``output.TableSink``); an
-    interrupted run leaves the previous tables as they were."""
-    nlp = _default_nlp(nlp)
+    interrupted run leaves the previous tables as they were.
+
+    ``jobs`` > 1 runs documents in that many worker processes, each with its own pipeline built
+    by ``pipeline.load(**load_options)`` and one model thread; rows are written in input order,
+    so the tables are the same bytes whatever ``jobs`` is."""
     started = time.perf_counter()
     errors: list[InputError] = []
     tally = Tally()
     with TableSink(out_dir, formats) as sink:
-        for count, document in enumerate(documents(inputs, encoding, errors, max_chars, columns, stdin_format), 1):
-            for rows in iter_rows(nlp, document, doc_date):
-                tally.add(rows)
-                sink.add(rows)
-            if progress:
-                progress(count, document.doc_id, tally.characters)
+        docs = documents(inputs, encoding, errors, max_chars, columns, stdin_format)
+        if jobs > 1:
+            stream = _parallel_rows(docs, doc_date, jobs, load_options or {})
+        else:
+            if nlp is None:
+                nlp = _load(load_options or {})
+            stream = ((document, list(iter_rows(nlp, document, doc_date))) for document in docs)
+        try:
+            for count, (document, parts) in enumerate(stream, 1):
+                for rows in parts:
+                    tally.add(rows)
+                    sink.add(rows)
+                if progress:
+                    progress(count, document.doc_id, tally.characters)
+        finally:
+            close = getattr(stream, "close", None)
+            if close:
+                close()
         result = RunResult(None, errors, time.perf_counter() - started, tally)
         if not tally.documents:
             sink.abort()  # nothing usable (a mistyped path): the previous tables stay
@@ -183,6 +198,37 @@ def run_to_folder(inputs: Iterable, out_dir: str | Path, nlp=None, formats: Iter
         sink.add({"errors": tables.error_rows(errors)})
         result.written = sink.commit(result.summary())
     return result
+
+
+def _load(options: dict):
+    from . import load
+
+    return load(**options)
+
+
+_WORKER_NLP = None
+
+
+def _start_worker(load_options: dict) -> None:
+    global _WORKER_NLP
+    os.environ["ZHPIPE_MODEL_THREADS"] = "1"
+    _WORKER_NLP = _load(load_options)
+
+
+def _worker_rows(task):
+    document, doc_date = task
+    return document, list(iter_rows(_WORKER_NLP, document, doc_date))
+
+
+def _parallel_rows(docs: Iterable[Document], doc_date, jobs: int, load_options: dict):
+    """(document, rows) in input order from ``jobs`` processes. Workers are started fresh
+    (``spawn``): a model runtime's threads do not survive ``fork``."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(jobs, initializer=_start_worker, initargs=(load_options,)) as pool:
+        # imap keeps the order; a small chunk keeps every worker busy without reading far ahead.
+        yield from pool.imap(_worker_rows, ((d, doc_date) for d in docs), chunksize=1)
 
 
 def _default_nlp(nlp):

@@ -1,6 +1,5 @@
 """The shipped entity model: the real ONNX file, its decoder, its training data handling."""
 import itertools
-import json
 import subprocess
 import sys
 

