@@ -12,16 +12,17 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 
-def load(stages=None, gazetteers=(), patterns=(), ner="lac", use_model=None):
+def load(stages=None, gazetteers=(), patterns=(), ner="lac", use_model=None, dep=None):
     """The pipeline as a spaCy ``Language`` (blank ``zh``, our tokenizer and stages).
 
-    ``ner`` chooses the entity model: ``lac`` (default), ``ours`` (shipped BiLSTM-CRF), ``ours+lac`` or ``none``; ``use_model=False``
-    is the older spelling of ``ner="none"``."""
+    ``ner`` chooses the entity model: ``lac`` (default), ``ours`` (shipped BiLSTM-CRF), ``ours+lac``, ``none`` or
+    ``hanlp:MODEL``; ``use_model=False`` is the older spelling of ``ner="none"``. ``dep="hanlp:MODEL"`` adds a
+    dependency parse for relation patterns with ``dep`` conditions."""
     from .language import DEFAULT_STAGES, build_language
 
     if use_model is False:
         ner = "none"
-    return build_language(stages or DEFAULT_STAGES, gazetteers=gazetteers, patterns=patterns, ner=ner)
+    return build_language(stages or DEFAULT_STAGES, gazetteers=gazetteers, patterns=patterns, ner=ner, dep=dep)
 
 
 def extract(paths_or_texts, nlp=None, **options):

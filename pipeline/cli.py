@@ -25,6 +25,12 @@ def _ner_choice(value: str) -> str:
     raise argparse.ArgumentTypeError(f"{value!r}: choose one of {', '.join(BACKENDS)}, hanlp:NAME or hanlp:FOLDER")
 
 
+def _dep_choice(value: str) -> str:
+    if value.startswith("hanlp:") and len(value) > len("hanlp:"):
+        return value
+    raise argparse.ArgumentTypeError(f"{value!r}: give hanlp:NAME or hanlp:FOLDER")
+
+
 def _pipeline_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--gazetteer", action="append", default=[], metavar="FILE",
                         help="extra names (CSV/TSV/JSONL: name,label,canonical,kb_id,aliases); repeatable")
@@ -34,11 +40,14 @@ def _pipeline_options(parser: argparse.ArgumentParser) -> None:
                         help="the entity model: lac (default), ours (our shipped BiLSTM-CRF), ours+lac, none (gazetteers and "
                              "rules only), or hanlp:NAME|FOLDER (a HanLP model on disk; needs the hanlp extra)")
     parser.add_argument("--no-model", action="store_true", help="the same as --ner none")
+    parser.add_argument("--dep", type=_dep_choice, metavar="hanlp:MODEL",
+                        help="a HanLP dependency parser on disk (a name or folder): relation patterns with `dep` "
+                             "conditions use its parse (a HanLP multi-task --ner model with a dep task parses by itself)")
 
 
 def _load_options(args) -> dict:
     return {"gazetteers": list(args.gazetteer), "patterns": list(args.patterns),
-            "ner": "none" if args.no_model else args.ner}
+            "ner": "none" if args.no_model else args.ner, "dep": args.dep}
 
 
 def _load(args, stages=None):

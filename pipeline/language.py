@@ -26,14 +26,15 @@ from .stages.segment import Segmenter
 from .stages.sentences import split_sentences
 
 DEFAULT_STAGES = ("sentences", "entities", "dates", "numbers", "relations")
-FACTORIES = {stage: f"zhpipe_{stage}_v1" for stage in DEFAULT_STAGES}
+# "dependencies" is optional: added before relations when a parser is given (load(dep=...)).
+FACTORIES = {stage: f"zhpipe_{stage}_v1" for stage in (*DEFAULT_STAGES, "dependencies")}
 
 
 def _declare_extensions() -> None:
     """The Doc/Span attributes the stages write. Declared once, when this module loads."""
     for name, default in (("view", None), ("doc_id", None), ("doc_date", None), ("script", None),
                           ("sentence_spans", None), ("entities", None), ("dates", None),
-                          ("numbers", None), ("relations", None)):
+                          ("numbers", None), ("relations", None), ("dependencies", None)):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
     for name in ("canonical", "source"):
@@ -174,6 +175,63 @@ class NumbersComponent:
         return doc
 
 
+class DependenciesComponent:
+    """``parser``: ``hanlp:MODEL``, or ``ner`` for the entity model's own parser."""
+
+    def __init__(self, nlp, parser: str):
+        self.nlp, self.parser_name, self.parser = nlp, parser, None
+
+    def initialize(self):
+        if self.parser is not None:
+            return
+        if self.parser_name == "ner":
+            model = self.nlp.get_pipe("zhpipe_entities").entity_resources.model
+            self.parser = getattr(model, "parser", None)
+            if self.parser is None:
+                raise ValueError("the dependencies stage has no parser: pass dep='hanlp:MODEL' "
+                                 "(zhpipe run --dep hanlp:MODEL)")
+        elif self.parser_name.startswith("hanlp:") and len(self.parser_name) > len("hanlp:"):
+            from .stages.dependencies import HanlpParser
+
+            self.parser = HanlpParser(self.parser_name[len("hanlp:"):])
+        else:
+            raise ValueError(f"unknown parser {self.parser_name!r}; use hanlp:NAME or hanlp:FOLDER")
+
+    def __call__(self, doc: Doc) -> Doc:
+        from .stages.dependencies import parse_words
+
+        self.initialize()
+        groups: list[list[int]] = []
+        starts = [s for s, _ in sentence_spans(doc)]
+        for token in doc:
+            k = bisect.bisect_right(starts, token.idx) - 1
+            while len(groups) <= max(k, 0):
+                groups.append([])
+            groups[max(k, 0)].append(token.i)
+        arcs = parse_words([[doc[i].norm_ for i in group] for group in groups], self.parser)
+        heads, deps = list(range(len(doc))), ["ROOT"] * len(doc)
+        dependencies = [None] * len(doc)
+        for group, sentence in zip(groups, arcs):
+            for i, (head, rel) in zip(group, sentence):
+                dependencies[i] = (group[head] if head >= 0 else None, rel)
+                heads[i], deps[i] = (group[head], rel) if head >= 0 else (i, "ROOT")
+        doc._.dependencies = dependencies
+        _set_parse(doc, heads, deps)
+        return doc
+
+
+def _set_parse(doc: Doc, heads: list[int], deps: list[str]) -> None:
+    """spaCy's own token.head / token.dep_, where the parse is a tree spaCy accepts."""
+    from spacy.attrs import DEP, HEAD
+
+    values = numpy.array([[(h - i) % (1 << 64), doc.vocab.strings.add(d)] for i, (h, d) in enumerate(zip(heads, deps))],
+                         dtype="uint64")
+    try:
+        doc.from_array([HEAD, DEP], values.reshape(-1, 2))
+    except (ValueError, IndexError):
+        pass  # a parser that gives a cycle: the arcs stay in doc._.dependencies only
+
+
 class RelationsComponent:
     def __init__(self, nlp):
         self.resources = nlp.zhpipe_resources
@@ -181,8 +239,12 @@ class RelationsComponent:
     def __call__(self, doc: Doc) -> Doc:
         from .stages.relations import find_relations
 
+        arcs = None
+        if doc._.dependencies is not None:  # (start, end, head word index | None, relation) per word
+            arcs = [(t.idx, t.idx + len(t), *doc._.dependencies[t.i]) for t in doc]
         doc._.relations = find_relations(doc._.view, [(t.idx, t.idx + len(t)) for t in doc], sentence_spans(doc),
-                                         doc._.entities or [], doc._.dates or [], self.resources.relation_patterns)
+                                         doc._.entities or [], doc._.dates or [], self.resources.relation_patterns,
+                                         dependencies=arcs)
         return doc
 
 
@@ -226,6 +288,9 @@ Language.factory(FACTORIES["numbers"], requires=["doc._.view", "doc._.dates", "d
     lambda nlp, name: NumbersComponent(nlp))
 Language.factory(FACTORIES["relations"], requires=["doc._.entities", "doc._.dates"], assigns=["doc._.relations"])(
     lambda nlp, name: RelationsComponent(nlp))
+Language.factory(FACTORIES["dependencies"], default_config={"parser": "ner"}, requires=["doc._.view"],
+                 assigns=["token.dep", "token.head", "doc._.dependencies"])(
+    lambda nlp, name, parser: DependenciesComponent(nlp, parser))
 
 
 @registry.tokenizers("zhpipe.ZhTokenizer.v1")
@@ -237,11 +302,16 @@ def _tokenizer_factory():
 
 
 def build_language(stages: Iterable[str] = DEFAULT_STAGES, gazetteers: Sequence[str | Path] = (),
-                   patterns: Sequence[str | Path] = (), ner: str = "lac") -> Language:
-    """A blank ``zh`` Language with our tokenizer and the named stages, in that order."""
+                   patterns: Sequence[str | Path] = (), ner: str = "lac", dep: str | None = None) -> Language:
+    """A blank ``zh`` Language with our tokenizer and the named stages, in that order.
+
+    ``dep`` (``hanlp:MODEL``) adds the dependencies stage before relations; a HanLP multi-task
+    ``ner`` model with a ``dep`` task adds it by itself, parsing with the same model."""
     import spacy
 
     stages = list(stages)
+    if dep and "dependencies" not in stages and "relations" in stages:
+        stages.insert(stages.index("relations"), "dependencies")
     unknown = [s for s in stages if s not in FACTORIES]
     if unknown:
         raise ValueError(f"unknown stage(s) {', '.join(unknown)}; known: {', '.join(FACTORIES)}")
@@ -253,14 +323,20 @@ def build_language(stages: Iterable[str] = DEFAULT_STAGES, gazetteers: Sequence[
     nlp.zhpipe_resources = build_resources(gazetteers, patterns)
     nlp.tokenizer = ZhTokenizer(nlp.vocab, nlp.zhpipe_resources)
     for stage in stages:
-        config = {"ner": ner} if stage == "entities" else {}
+        config = {"ner": ner} if stage == "entities" else {"parser": dep or "ner"} if stage == "dependencies" else {}
         nlp.add_pipe(FACTORIES[stage], name=f"zhpipe_{stage}", config=config)
     nlp.zhpipe_resources.segmenter.initialize()
     for _, component in nlp.pipeline:
         if hasattr(component, "initialize"):
             component.initialize()
+    if not dep and "relations" in stages and "dependencies" not in stages and "entities" in stages:
+        model = nlp.get_pipe("zhpipe_entities").entity_resources.model
+        if getattr(model, "parser", None) is not None:  # a HanLP multi-task model with a dep task
+            nlp.add_pipe(FACTORIES["dependencies"], name="zhpipe_dependencies", before="zhpipe_relations",
+                         config={"parser": "ner"})
+            nlp.get_pipe("zhpipe_dependencies").initialize()
     return nlp
 
 
 # What each stage reads from the ones before it (all missing requirements are reported at once).
-_NEEDS = {"numbers": ["entities", "dates"], "relations": ["entities", "dates"]}
+_NEEDS = {"numbers": ["entities", "dates"], "relations": ["entities", "dates"], "dependencies": ["entities"]}

@@ -116,3 +116,105 @@ def test_a_hanlp_model_not_on_disk_is_one_clear_error_and_no_download(hanlp_home
         assert len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
     assert not any(hanlp_home.rglob("*.zip"))  # nothing was fetched
+
+
+# --- a HanLP dependency parser for relation patterns with `dep` -------------------------------
+
+# A topicalised object: the positional rules find the signer but not what was signed.
+FRONTED = "《中俄经济合作协定》，俄罗斯昨天在北京正式签署。"
+PARSED = [FRONTED, "北京大学，复旦大学去年在上海正式签署。", "《上海合作组织宪章》，中国去年在北京签署。"]
+
+
+def _arcs(doc):
+    """Gold arcs made from the pipeline's own words: the trigger is the root, the person or
+    polity before it its subject, a title's last word its object (the title's words hang on it)."""
+    words = list(doc)
+    root = next(t.i for t in words if t.norm_ == "签署")
+    names = {t.i: e for e in doc.ents for t in e}
+    arcs = []
+    for t in words:
+        entity = names.get(t.i)
+        if t.i == root:
+            arcs.append((0, "root"))
+        elif entity is not None and t.i != entity[-1].i:
+            arcs.append((entity[-1].i + 1, "compound"))
+        elif entity is not None and entity.label_ in ("LAW", "WORK_OF_ART") or (entity is not None and t.i < root
+                                                                                and doc[0].i == entity[0].i):
+            arcs.append((root + 1, "obj"))
+        elif entity is not None and entity.label_ in ("GPE", "ORG", "PERSON") and words[t.i - 1].norm_ != "在":
+            arcs.append((root + 1, "nsubj"))
+        elif t.is_punct:
+            arcs.append((root + 1, "punct"))
+        else:
+            arcs.append((root + 1, "dep"))
+    return arcs
+
+
+@pytest.fixture(scope="module")
+def tiny_parser(tmp_path_factory, hanlp_home):
+    import contextlib
+    import io
+    import logging
+
+    import torch
+    from hanlp.components.parsers.biaffine.biaffine_dep import BiaffineDependencyParser
+
+    import pipeline
+
+    torch.set_num_threads(1)
+    nlp = pipeline.load()
+    folder = tmp_path_factory.mktemp("parser")
+    with open(folder / "train.conllx", "w", encoding="utf-8") as f:
+        for text in PARSED:
+            doc = nlp(text)
+            for i, (t, (head, rel)) in enumerate(zip(doc, _arcs(doc)), 1):
+                f.write("\t".join([str(i), t.norm_, t.norm_, "_", "_", "_", str(head), rel, "_", "_"]) + "\n")
+            f.write("\n")
+    quiet = logging.getLogger("tiny-parser")
+    quiet.setLevel(logging.WARNING)
+    with contextlib.redirect_stdout(io.StringIO()):
+        # separate_optimizer: without a transformer HanLP's default optimiser setup fails;
+        # min_freq=1: on a dozen sentences every word is seen once.
+        BiaffineDependencyParser().fit(str(folder / "train.conllx"), str(folder / "train.conllx"), str(folder / "model"),
+                                       feat=None, n_embed=32, n_lstm_hidden=32, n_lstm_layers=1, n_mlp_arc=32,
+                                       n_mlp_rel=16, pretrained_embed=None, transformer=None, separate_optimizer=True,
+                                       min_freq=1, tree=True, lr=2e-2, batch_size=4, epochs=60, patience=60,
+                                       devices=-1, seed=1, logger=quiet)
+    return folder / "model"
+
+
+def _relation(doc):
+    relation = next(r for r in doc._.relations if r.type == "signed")
+    return {(a.role, doc._.entities[a.index].text) for a in relation.args if a.role in ("agent", "agreement")}
+
+
+def test_a_parse_fills_a_role_the_positional_rules_leave_empty(tiny_parser):
+    import pipeline
+
+    assert _relation(pipeline.load()(FRONTED)) == {("agent", "俄罗斯")}
+    nlp = pipeline.load(dep=f"hanlp:{tiny_parser}")
+    assert "zhpipe_dependencies" in nlp.pipe_names
+    doc = nlp(FRONTED)
+    assert _relation(doc) == {("agent", "俄罗斯"), ("agreement", "中俄经济合作协定")}
+    trigger = next(t for t in doc if t.text == "簽署" or t.norm_ == "签署")
+    assert trigger.head == trigger and doc._.dependencies[trigger.i] == (None, "root")
+    title_end = next(t for t in doc if t.norm_ == "协定")
+    assert title_end.head == trigger and title_end.dep_ == "obj"  # spaCy's own parse attributes
+
+
+def test_zhpipe_run_with_a_parser_and_a_bad_dep_in_a_pattern(tiny_parser, tmp_path):
+    source = tmp_path / "doc.txt"
+    source.write_text(FRONTED, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "pipeline", "run", str(source), "-o", str(tmp_path / "out"),
+                           "--dep", f"hanlp:{tiny_parser}", "--format", "csv"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    import pandas
+
+    args = pandas.read_csv(tmp_path / "out" / "relation_args.csv")
+    assert ("agreement", "《中俄经济合作协定》".strip("《》")) in set(zip(args.role, args.text))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("type: visited\ntriggers: [{words: [访问]}]\nroles:\n  visitor: {labels: [PERSON], position: before}\n"
+                   "  date: {kind: date, dep: [obl]}\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "pipeline", "run", str(source), "-o", str(tmp_path / "o2"),
+                           "--patterns", str(bad)], capture_output=True, text=True)
+    assert done.returncode == 2 and "dep" in done.stderr and "Traceback" not in done.stderr

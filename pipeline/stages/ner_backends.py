@@ -139,6 +139,10 @@ class HanlpModel:
         self.component = hanlp.load(folder, devices=-1)
         self.multitask = type(self.component).__name__ == "MultiTaskLearning"
         self.labels = load_yaml("ner/hanlp_labels.yaml")
+        from .dependencies import HanlpParser, has_dep_task
+
+        # A multi-task model that also parses gives the dependencies stage its parser.
+        self.parser = HanlpParser(component=self.component) if self.multitask and has_dep_task(self.component) else None
 
     def spans(self, texts: Sequence[str], boundaries=None):
         out: list[list[tuple[int, int, str]]] = [[] for _ in texts]

@@ -55,6 +55,7 @@ class Role:
     omitted: str | None = None         # "nearest": the nearest earlier mention when unstated
     values: tuple[str, ...] = ()       # kind string
     possessor: bool = False            # A与B的《X》于…签署: A, B fill this before role
+    dep: frozenset = frozenset()       # dependency relations from the trigger to this argument
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ _GRAMMAR_KEYS = {f for f in Grammar.__dataclass_fields__} - {"convert"}
 _TYPE_KEYS = {"type", "description", "version", "triggers", "roles", "requires", "requires_any", "identity",
               "intransitive_after", "confidence"}
 _TRIGGER_KEYS = {"words", "unless_before", "unless_after", "until", "within", "host", "unless_object_of"}
-_ROLE_KEYS = {"kind", "labels", "position", "many", "intransitive", "omitted", "values", "possessor"}
+_ROLE_KEYS = {"kind", "labels", "position", "many", "intransitive", "omitted", "values", "possessor", "dep"}
 
 
 def load_patterns(paths: Iterable[str | Path] = ()) -> list[RelationPattern]:
@@ -322,8 +323,14 @@ def _pattern(raw: dict, shared_raw: dict, shared: Grammar, source, convert) -> R
             raise PatternError(source, f"{where}.possessor: only on a before role")
         labels = (_labels(spec["labels"], f"{where}.labels", source) if "labels" in spec else
                   grammar.place_labels if kind == "place" else frozenset())
+        dep = spec.get("dep", [])
+        dep = [dep] if isinstance(dep, str) else dep
+        if not isinstance(dep, list) or not all(isinstance(d, str) and d for d in dep) or (dep and kind != "entity"):
+            raise PatternError(source, f"{where}.dep: a list of dependency relation names (nsubj, obj, ...) "
+                                       f"on an entity role, got {spec.get('dep')!r}")
         roles.append(Role(name, kind, labels, position, many, spec.get("intransitive"), spec.get("omitted"),
-                          _words(spec.get("values", []), f"{where}.values", source, convert), possessor))
+                          _words(spec.get("values", []), f"{where}.values", source, convert), possessor,
+                          frozenset(dep)))
     names = {r.name for r in roles}
     if not any(r.kind == "entity" for r in roles):
         raise PatternError(source, "roles: at least one entity role (position before or after) is needed")

@@ -49,9 +49,10 @@ class _Document:
     quotes: list[tuple[int, int]]      # “…” 「…」 spans
     entity_text: dict = field(default_factory=dict)   # entity index -> working text
     cache: dict = field(default_factory=dict)
+    arcs: list | None = None    # a dependency parse: (start, end, head word index | None, relation) per word
 
     @classmethod
-    def build(cls, view, sentences, entities, dates, convert=None) -> "_Document":
+    def build(cls, view, sentences, entities, dates, convert=None, dependencies=None) -> "_Document":
         text = view.working
 
         def span(start, end):
@@ -78,7 +79,11 @@ class _Document:
         sents = sorted(view.to_working(s, e) for s, e in sentences)
         titles = [m.span() for m in re.finditer(r"《[^《》\n]*》", text)]
         quotes = [m.span() for m in re.finditer(r"“[^“”\n]*”|「[^「」\n]*」|『[^『』\n]*』", text)]
-        return cls(view, text, sents, ents, ds, titles, quotes, {m.index: text[m.start:m.end] for m in ents})
+        arcs = None
+        if dependencies is not None:
+            arcs = [(*view.to_working(s, e), head, rel) for s, e, head, rel in dependencies]
+        return cls(view, text, sents, ents, ds, titles, quotes, {m.index: text[m.start:m.end] for m in ents},
+                   arcs=arcs)
 
     def sentence_index(self, pos: int) -> int | None:
         i = bisect.bisect_right(self.sentence_starts, pos) - 1

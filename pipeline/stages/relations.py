@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from .relation_patterns import RelationPattern, Role
+from .relation_deps import parsed_arguments
 from .relation_text import _Date, _Document, _Hit, _Mention, _Reader
 from .relation_patterns import PatternError, load_patterns  # noqa: F401  (this stage's API, as README shows)
 
@@ -245,6 +246,8 @@ class _Engine(_Reader):
         left = self.left_side(hit, cs, phrases, relative, intransitive=status == "none" and not obj)
         modality = self.modality(cs, left.near_start, hit.start)
         args = self.fill_entities(hit, left, obj, status, relative, cs, ce)
+        if self.doc.arcs is not None:
+            args = parsed_arguments(self.doc.arcs, hit.start, self.mentions, self.p.roles, args)
         inherited = list(left.inherited)
 
         for role in self.p.roles:
@@ -646,13 +649,16 @@ def _merge(candidates: list[_Candidate], patterns: dict[str, RelationPattern]) -
 
 
 def find_relations(view, tokens: Sequence[tuple[int, int]], sentences: Sequence[tuple[int, int]],
-                   entities: Sequence, dates: Sequence, patterns: Sequence[RelationPattern]) -> list[Relation]:
+                   entities: Sequence, dates: Sequence, patterns: Sequence[RelationPattern],
+                   dependencies: Sequence | None = None) -> list[Relation]:
     """Relations of one document, in text order. ``sentences`` are original-text spans (``tokens``
     too; the patterns read characters, so they are accepted for the component's sake and unused);
-    ``entities``/``dates`` are the mentions of the earlier stages, which the arguments index."""
+    ``entities``/``dates`` are the mentions of the earlier stages, which the arguments index;
+    ``dependencies``, when a parser ran, is (start, end, head word index | None, relation) per word,
+    for the roles whose pattern names the relations (``dep``: ``relation_deps``)."""
     if not patterns or not sentences:
         return []
-    doc = _Document.build(view, sentences, entities, dates, patterns[0].grammar.convert)
+    doc = _Document.build(view, sentences, entities, dates, patterns[0].grammar.convert, dependencies)
     candidates = []
     for pattern in patterns:
         engine = _Engine(pattern, doc)
