@@ -20,9 +20,9 @@ class CliError(Exception):
 def _ner_choice(value: str) -> str:
     from .stages.ner_backends import BACKENDS
 
-    if value in BACKENDS or (value.startswith("hanlp:") and len(value) > len("hanlp:")):
+    if value in BACKENDS or any(value.startswith(p) and len(value) > len(p) for p in ("hanlp:", "ours:")):
         return value
-    raise argparse.ArgumentTypeError(f"{value!r}: choose one of {', '.join(BACKENDS)}, hanlp:NAME or hanlp:FOLDER")
+    raise argparse.ArgumentTypeError(f"{value!r}: choose one of {', '.join(BACKENDS)}, ours:FILE, hanlp:NAME or hanlp:FOLDER")
 
 
 def _dep_choice(value: str) -> str:
@@ -37,8 +37,9 @@ def _pipeline_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--patterns", action="append", default=[], metavar="FILE",
                         help="extra relation pattern file (YAML); repeatable")
     parser.add_argument("--ner", type=_ner_choice, default="lac", metavar="MODEL",
-                        help="the entity model: lac (default), ours (our shipped BiLSTM-CRF), ours+lac, none (gazetteers and "
-                             "rules only), or hanlp:NAME|FOLDER (a HanLP model on disk; needs the hanlp extra)")
+                        help="the entity model: lac (default), ours (our shipped BiLSTM-CRF), ours:FILE (one you trained), "
+                             "ours+lac, none (gazetteers and rules only), or hanlp:NAME|FOLDER (a HanLP model on "
+                             "disk; needs the hanlp extra)")
     parser.add_argument("--no-model", action="store_true", help="the same as --ner none")
     parser.add_argument("--dep", type=_dep_choice, metavar="hanlp:MODEL",
                         help="a HanLP dependency parser on disk (a name or folder): relation patterns with `dep` "

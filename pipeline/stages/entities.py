@@ -52,7 +52,7 @@ def find_entities(view: TextView, tokens: Sequence[tuple[int, int]], sentences: 
     persons = [(c.start, c.end) for c in model if c.label == "PERSON"]
     gaz = [c for c in gaz if c.label != "LANGUAGE" or not any(s <= c.start and c.end <= e and e - s > c.end - c.start
                                                                 for s, e in persons)]
-    merged = place_shapes(text, resolve(gaz + model), resources.rules)
+    merged = place_shapes(text, resolve(gaz + model), resources.rules, token_bounds)
     rules = rule_candidates(text, _working_tokens(view, tokens), merged, resources)
     resolved = resolve(_strip_glued_words(text, token_bounds, rules + merged, resources.rules))
     aliases = defined_aliases(text, token_bounds, resolved, resources.rules)
@@ -119,7 +119,7 @@ def _strip_glued_words(text: str, token_bounds: set[int], candidates: list[Candi
     return out
 
 
-def place_shapes(text: str, candidates: list[Candidate], rules: dict) -> list[Candidate]:
+def place_shapes(text: str, candidates: list[Candidate], rules: dict, token_bounds: set[int] = frozenset()) -> list[Candidate]:
     """Places as names are written: 浙江省衢州市 is two GPEs, 马萨诸塞州西部 is 马萨诸塞州, and
     a "person" right after a state (德克萨斯州奥斯汀) or before 市 is a place."""
     upper = "|".join(map(re.escape, rules["upper_unit_words"]))
@@ -130,9 +130,25 @@ def place_shapes(text: str, candidates: list[Candidate], rules: dict) -> list[Ca
     prefixes = set(rules["place_prefix_words"])
     before = tuple(rules["place_before_words"])
     extensions = tuple(sorted(rules["region_extensions"], key=len, reverse=True))
+    polity_heads = tuple(sorted(rules["polity_heads"], key=len, reverse=True))
+    polity_prefixes = tuple(rules["polity_prefixes"])
     out: list[Candidate] = []
+    extended_to = -1
     for c in candidates:
+        if c.start < extended_to:
+            continue  # the 帝国 or 公国 a polity's name took in
         name = text[c.start:c.end]
+        if c.label == "GPE" and not name.endswith(polity_heads) and \
+                (head := next((x for x in polity_heads if text.startswith(x, c.end)), None)):
+            # 罗马 + 帝国, 萨克森 + 公国: one polity; 东罗马帝国 with its direction.
+            glued = c.start and text[c.start - 1] in polity_prefixes and c.start not in token_bounds
+            start = c.start - 1 if glued else c.start
+            c = replace(c, start=start, end=c.end + len(head), canonical=text[start:c.end + len(head)], kb_id="")
+            extended_to = c.end
+            if out and out[-1].end > c.start:
+                out.pop()
+            out.append(c)
+            continue
         if c.label == "LOC" and (ext := next((x for x in extensions if text.startswith(x, c.end)), None)):
             # 非洲大陆: the model splits it as 非洲 + 大陆 (a "GPE"), it is one region.
             c = replace(c, end=c.end + len(ext), canonical=c.canonical + ext)
@@ -310,6 +326,7 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
                 end -= 1
             while end - start > 2 and view.working[end - 1] in edge_particles:
                 end -= 1
+            start, end = _to_word_edges(start, end, bounds, resources.word_tags, view.working)
             # 212 名奥罗克族: the classifier of a number before the name is not in it.
             if end - start > 2 and view.working[start] in leading_classifiers and start and \
                     (view.working[start - 1].isdigit() or view.working[start - 2:start - 1].isdigit()):
@@ -348,11 +365,25 @@ _COUNTED_PLACES = re.compile(r"^[\d一二两三四五六七八九十百千数多
 _YEAR_NUMBER = re.compile(r"^[\d一二三四五六七八九十百千〇零]+年")
 
 
+def _to_word_edges(start: int, end: int, bounds: list[int], word_tags: dict, text: str) -> tuple[int, int]:
+    """A model span that ends inside a dictionary word is cut back to that word's start when at
+    least two characters stay (雷法章|奉命 → 雷法章). A word the dictionary does not know (卡瓦|诺说,
+    a transliteration jieba cut badly) is no evidence, and the span stays."""
+    k = bisect.bisect_left(bounds, end)
+    if k < len(bounds) and bounds[k] != end and k and bounds[k - 1] - start >= 2 and \
+            text[bounds[k - 1]:bounds[k]] in word_tags:
+        end = bounds[k - 1]
+    return start, end
+
+
 def _not_a_name(surface: str, label: str, text: str, start: int, end: int, resources: "EntityResources") -> bool:
     """Model spans that are counts (五国), single characters other than places, phrases called
-    persons (澜湄合作), or an era name before a year (民国95年: a date)."""
+    persons (澜湄合作), a common word called an organisation (海军, 议会, 舰队: one dictionary word
+    with a common word's tag), or an era name before a year (民国95年: a date)."""
     rules = resources.rules
     if _COUNTED_PLACES.match(surface) or (len(surface) == 1 and label not in ("PLACE", "LOC", "GPE")):
+        return True
+    if label == "ORG" and resources.word_tags.get(surface) in rules["model_common_word_tags"]:
         return True
     if label == "PERSON" and not _person_evidence(surface, text, start, end, resources):
         return True

