@@ -90,6 +90,9 @@ def decode_bytes(data: bytes, source, encoding: str | None = None) -> tuple[str,
             raise InputError(source, f"cannot tell its encoding: {exc}",
                              "pass --encoding, e.g. --encoding big5 or --encoding gb18030",
                              reason="unknown_encoding") from None
+        if _mostly_controls(found.text):
+            raise InputError(source, "looks binary (mostly control characters)", "give a plain-text file",
+                             reason="binary")
         return found.text, found.encoding, found.confidence
     codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
     try:
@@ -108,6 +111,13 @@ def _looks_binary(data: bytes) -> bool:
     head = data[:65536]
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
     return b"\x00" in head or controls > len(head) / 100
+
+
+def _mostly_controls(text: str) -> bool:
+    """More than 30% of the characters (white space aside) are control characters: valid UTF-8,
+    but no text. A few stray ones in real text are kept, as the text has them."""
+    sample = [ch for ch in text[:65536] if not ch.isspace()]
+    return bool(sample) and sum(1 for ch in sample if ord(ch) < 32 or 0x7f <= ord(ch) < 0xa0) > 0.3 * len(sample)
 
 
 def read_stdin(encoding: str | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> Document:

