@@ -53,6 +53,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
     parser.add_argument("--limit", type=int)
+    parser.add_argument("--model", help="our model file to measure (default: the shipped one)")
     args = parser.parse_args()
 
     import opencc
@@ -66,7 +67,7 @@ def main() -> None:
                 "cluener": {"PERSON": "PERSON", "ORG": "ORG", "PLACE": "PLACE"}}
     resources = build_resources()
     resources.segmenter.initialize()
-    models = {"ours": OwnModel(), "lac": LacModel()}
+    models = {"ours": OwnModel(args.model), "lac": LacModel()}
     bench = Path(args.shared) / "benchmarks"
     report = {"record": models["ours"].model.record.get("command"), "sets": {}}
     for name, path in (("msra", bench / "msra-ner/test.jsonl"), ("cluener", bench / "cluener/dev.jsonl")):
@@ -91,18 +92,21 @@ def main() -> None:
     from pipeline.runner import run_document
     from pipeline.textio import Document
 
-    nlp = pipeline.load(stages=["sentences", "entities"])
     converter = opencc.OpenCC("s2t")
     items = read(bench / "msra-ner/test.jsonl", min(args.limit or 1000, 1000))
     pairs = [(i["text"], converter.convert(i["text"])) for i in items]
     pairs = [(s, t) for s, t in pairs if len(s) == len(t)]
+    report["script_invariance"] = {}
+    for ner in (f"ours:{args.model}" if args.model else "ours", "lac"):
+        nlp = pipeline.load(stages=["sentences", "entities"], ner=ner)
 
-    def names(text):
-        return [(m.start, m.end, m.label) for m in run_document(nlp, Document("s", text))._.entities]
+        def names(text):
+            return [(m.start, m.end, m.label) for m in run_document(nlp, Document("s", text))._.entities]
 
-    same = sum(1 for s, t in pairs if names(s) == names(t))
-    report["script_invariance"] = {"sentences": len(pairs), "identical": same, "share": round(same / len(pairs), 4)}
-    print(f"script invariance: {same}/{len(pairs)} sentences give identical names in both scripts ({same / len(pairs):.2%})")
+        same = sum(1 for s, t in pairs if names(s) == names(t))
+        report["script_invariance"][ner] = {"sentences": len(pairs), "identical": same, "share": round(same / len(pairs), 4)}
+        print(f"script invariance, --ner {ner}: {same}/{len(pairs)} sentences give identical names in both scripts "
+              f"({same / len(pairs):.2%})")
     out = ROOT / "outputs/bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / "ner_models.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

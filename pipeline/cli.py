@@ -38,7 +38,7 @@ def _pipeline_options(parser: argparse.ArgumentParser) -> None:
                         help="extra relation pattern file (YAML); repeatable")
     parser.add_argument("--ner", type=_ner_choice, default="lac", metavar="MODEL",
                         help="the entity model: lac (default), ours (our shipped BiLSTM-CRF), ours:FILE (one you trained), "
-                             "ours+lac, none (gazetteers and rules only), or hanlp:NAME|FOLDER (a HanLP model on "
+                             "ours+lac, lac+ours, none (gazetteers and rules only), or hanlp:NAME|FOLDER (a HanLP model on "
                              "disk; needs the hanlp extra)")
     parser.add_argument("--no-model", action="store_true", help="the same as --ner none")
     parser.add_argument("--dep", type=_dep_choice, metavar="hanlp:MODEL",

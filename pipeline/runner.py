@@ -179,7 +179,8 @@ def run_to_folder(inputs: Iterable, out_dir: str | Path, nlp=None, formats: Iter
         else:
             if nlp is None:
                 nlp = _load(load_options or {})
-            stream = ((document, list(iter_rows(nlp, document, doc_date))) for document in docs)
+            # Lazily: a long document's pieces go to the tables one by one, never all held.
+            stream = ((document, iter_rows(nlp, document, doc_date)) for document in docs)
         try:
             for count, (document, parts) in enumerate(stream, 1):
                 for rows in parts:

@@ -172,4 +172,4 @@ def test_the_command_line_refuses_an_unknown_entity_model(tmp_path):
     done = subprocess.run([sys.executable, "-m", "pipeline", "run", str(tmp_path), "--ner", "bert"],
                           capture_output=True, text=True)
     assert done.returncode == 2
-    assert "choose one of ours, lac, ours+lac, none" in done.stderr and "Traceback" not in done.stderr
+    assert "choose one of ours, lac, ours+lac, lac+ours, none, ours:FILE" in done.stderr and "Traceback" not in done.stderr

@@ -26,21 +26,22 @@ SEG_TAGS = {"B": 1, "M": 2, "E": 3, "S": 4}  # 0 is padding
 _END = "\0"  # the bigram after a sentence's last character
 
 # Full-width ASCII to half-width; digits to one digit, letters to lower case: the shape of a code
-# or a year matters to a name, not its exact digits.
-_FOLD = {**{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}}
+# or a year matters to a name, not its exact digits. One table, applied by str.translate.
+def _fold_char(ch: str) -> str:
+    if 0xFF01 <= ord(ch) <= 0xFF5E:
+        ch = chr(ord(ch) - 0xFEE0)
+    if "0" <= ch <= "9":
+        return "0"
+    return ch.lower() if "A" <= ch <= "Z" else ch
+
+
+_FOLD_TABLE = {code: _fold_char(chr(code)) for code in [*range(0x30, 0x3A), *range(0x41, 0x5B), *range(0xFF01, 0xFF5F)]
+               if _fold_char(chr(code)) != chr(code)}
 
 
 def fold(text: str) -> str:
     """The characters the model reads, one for one with ``text`` (offsets are unchanged)."""
-    out = []
-    for ch in text:
-        ch = _FOLD.get(ch, ch)
-        if "0" <= ch <= "9":
-            ch = "0"
-        elif "A" <= ch <= "Z":
-            ch = ch.lower()
-        out.append(ch)
-    return "".join(out)
+    return text.translate(_FOLD_TABLE)
 
 
 def tag_names(labels: Sequence[str]) -> list[str]:
@@ -58,18 +59,35 @@ def seg_features(length: int, boundaries: Iterable[int]) -> list[int]:
 
 
 class Vocabulary:
-    """Character and bigram ids; anything unseen in training is UNKNOWN."""
+    """Character and bigram ids; anything unseen in training is UNKNOWN. Looked up in arrays by
+    code point (characters) and by a sorted array of code-point pairs (bigrams), so a text is
+    encoded by a few numpy calls instead of a dictionary lookup per character."""
 
     def __init__(self, chars: Sequence[str], bigrams: Sequence[str]):
         self.chars = {c: i for i, c in enumerate(chars, 2)}
         self.bigrams = {b: i for i, b in enumerate(bigrams, 2)}
+        top = max((ord(c) for c in self.chars), default=0)
+        self._char_ids = numpy.full(top + 2, UNKNOWN, dtype=numpy.int64)
+        for c, i in self.chars.items():
+            self._char_ids[ord(c)] = i
+        pairs = sorted((_pair_key(b), i) for b, i in self.bigrams.items() if len(b) == 2)
+        self._bigram_keys = numpy.array([k for k, _ in pairs], dtype=numpy.int64)
+        self._bigram_ids = numpy.array([i for _, i in pairs], dtype=numpy.int64)
 
-    def encode(self, text: str) -> tuple[list[int], list[int]]:
-        folded = fold(text)
-        chars = [self.chars.get(c, UNKNOWN) for c in folded]
-        ahead = folded[1:] + _END
-        bigrams = [self.bigrams.get(a + b, UNKNOWN) for a, b in zip(folded, ahead)]
+    def encode(self, text: str) -> tuple[numpy.ndarray, numpy.ndarray]:
+        codes = numpy.frombuffer(fold(text).encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32).astype(numpy.int64)
+        chars = self._char_ids[numpy.minimum(codes, len(self._char_ids) - 1)]
+        ahead = numpy.append(codes[1:], ord(_END))
+        keys = (codes << 21) | ahead
+        if not len(self._bigram_keys):
+            return chars, numpy.full(len(codes), UNKNOWN, dtype=numpy.int64)
+        at = numpy.minimum(numpy.searchsorted(self._bigram_keys, keys), len(self._bigram_keys) - 1)
+        bigrams = numpy.where(self._bigram_keys[at] == keys, self._bigram_ids[at], UNKNOWN)
         return chars, bigrams
+
+
+def _pair_key(bigram: str) -> int:
+    return (ord(bigram[0]) << 21) | ord(bigram[1])
 
 
 def transition_groups(transitions: numpy.ndarray) -> list[tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]]:

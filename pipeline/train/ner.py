@@ -38,6 +38,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--batch-chars", type=int, default=1500, help="characters per training batch")
     parser.add_argument("--heldout", type=float, default=0.03)
     parser.add_argument("--limit", type=int, help="only this many training sentences (a smoke run)")
+    parser.add_argument("--raw", default="../shared/corpora",
+                        help="folder of raw-text corpora (*/docs.jsonl) for pretraining the embeddings")
+    parser.add_argument("--pretrain-minutes", type=float, default=6.0,
+                        help="time for pretraining the embeddings (0: random initialisation)")
 
 
 def _batches(sentences, batch_chars: int, rng: random.Random):
@@ -145,6 +149,42 @@ def export(network, crf, vocabulary_lists, labels, record: dict, out: Path) -> N
     tmp.replace(out)
 
 
+def _command(argv) -> str:
+    """The command that rebuilds this model; where the file was written does not change it."""
+    args = list(argv[1:] if argv and argv[0] == "ner" else argv)
+    if "--out" in args:
+        i = args.index("--out")
+        del args[i:i + 2]
+    args = [a for a in args if not a.startswith("--out=")]
+    return " ".join(["python -m pipeline.train ner", *args]).strip()
+
+
+def _raw_texts(corpora_dir: Path, resources):
+    """The raw corpora for pretraining, in the working script, without the gold documents."""
+    from . import embeddings
+
+    if not corpora_dir.is_dir():
+        print(f"{corpora_dir}: no raw-text corpora; pretraining skipped (pass --raw, or "
+              f"--pretrain-minutes 0 to say so)", flush=True)
+        return [], {}
+    texts, counts = embeddings.raw_texts(corpora_dir, resources.normalizer.convert, embeddings.gold_documents())
+    hashes = {str(p.relative_to(corpora_dir)): ner_data.sha256(p) for p in sorted(corpora_dir.glob("*/docs.jsonl"))}
+    print(f"raw text for pretraining: {sum(map(len, texts)):,} characters ({counts})", flush=True)
+    return texts, {"data": hashes, "documents": counts}
+
+
+def _pretrain(texts, char_list, bigram_list, args) -> dict:
+    """Skip-gram vectors, scaled to the spread of the tagger's own initialisation (unit variance)."""
+    from . import embeddings
+
+    chars, bigrams, record = embeddings.pretrain(embeddings.shuffled(texts, args.seed), char_list, bigram_list,
+                                                 args.char_dim, args.bigram_dim, args.seed, args.pretrain_minutes,
+                                                 log=lambda line: print(line, flush=True))
+    for table in (chars, bigrams):
+        table[1:] /= max(float(table[1:].std()), 1e-6)
+    return {"chars": chars.astype(numpy.float32), "bigrams": bigrams.astype(numpy.float32), "record": record}
+
+
 def train_from_args(args, argv) -> int:
     import torch
 
@@ -177,7 +217,10 @@ def train_from_args(args, argv) -> int:
     train, heldout = ner_data.split_heldout(sentences, args.heldout, args.seed)
     if args.limit:
         train = train[:args.limit]
-    char_list, bigram_list = ner_data.build_vocabulary(train, 2, 2, args.max_bigrams)
+    raw, raw_record = [], {}
+    if args.pretrain_minutes > 0:
+        raw, raw_record = _raw_texts(Path(args.raw), resources)
+    char_list, bigram_list = ner_data.build_vocabulary(train, 2, 2, args.max_bigrams, raw)
     vocabulary = Vocabulary(char_list, bigram_list)
     names = tag_names(labels)
     print(f"{len(train)} training and {len(heldout)} held-out sentences, {sum(len(s.text) for s in train):,} "
@@ -185,6 +228,12 @@ def train_from_args(args, argv) -> int:
           f"read in {time.monotonic() - started:.0f} s", flush=True)
     network = BiLstmTagger(len(char_list) + 2, len(bigram_list) + 2, len(names), args.char_dim, args.bigram_dim,
                            16, args.hidden, args.dropout)
+    if raw:
+        pretrained = _pretrain(raw + [s.text for s in train], char_list, bigram_list, args)
+        raw_record.update(pretrained.pop("record"))
+        with torch.no_grad():
+            network.chars.weight.copy_(torch.from_numpy(pretrained["chars"]))
+            network.bigrams.weight.copy_(torch.from_numpy(pretrained["bigrams"]))
     crf = PartialCRF(names)
     optimizer = torch.optim.Adam(list(network.parameters()) + list(crf.parameters()), lr=args.lr)
     scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.9)
@@ -215,12 +264,13 @@ def train_from_args(args, argv) -> int:
         if scores["all"] > best:
             best = scores["all"]
             record = {
-                "command": "python -m pipeline.train ner " + " ".join(argv[1:] if argv and argv[0] == "ner" else argv),
+                "command": _command(argv),
                 "seed": args.seed, "data": hashes, "heldout_fraction": args.heldout,
                 "training_sentences": len(train), "heldout_sentences": len(heldout),
                 "hyperparameters": {k: getattr(args, k) for k in ("hidden", "char_dim", "bigram_dim", "max_bigrams",
-                                                                  "dropout", "lr", "batch_chars")},
-                "best_epoch": epoch, "heldout_f1": scores, "history": history,
+                                                                  "dropout", "lr", "batch_chars",
+                                                                  "pretrain_minutes")},
+                "pretraining": raw_record, "best_epoch": epoch, "heldout_f1": scores, "history": history,
                 "minutes": round((time.monotonic() - started) / 60, 1),
                 "torch": torch.__version__, "python": platform.python_version(),
             }

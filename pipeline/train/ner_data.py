@@ -48,6 +48,8 @@ def place_labels(name: str, gazetteer, rules: dict) -> frozenset:
     """A corpus's generic place: GPE or LOC by our gazetteer, then by the place's head word;
     either where neither tells."""
     entry = gazetteer.names.get(name)
+    if entry is None and len(name) == 1 and name in gazetteer.abbreviations:
+        entry = gazetteer.abbreviations[name][0]  # 中 of 中美: a country's one-character name
     if entry is not None and entry.label in ("GPE", "LOC"):
         return frozenset([entry.label])
     if any(name.endswith(s) for s in rules["gpe_suffixes"]):
@@ -134,10 +136,13 @@ def split_heldout(sentences: list[Sentence], fraction: float, seed: int):
     return train, heldout
 
 
-def build_vocabulary(sentences: list[Sentence], min_char: int, min_bigram: int, max_bigrams: int):
+def build_vocabulary(sentences: list[Sentence], min_char: int, min_bigram: int, max_bigrams: int,
+                     raw_texts: list[str] = ()):
+    """Characters and bigrams seen often enough in the training sentences and the raw texts of
+    pretraining (a character only raw text shows still gets its pretrained vector)."""
     chars, bigrams = Counter(), Counter()
-    for s in sentences:
-        folded = fold(s.text)
+    for text in [s.text for s in sentences] + list(raw_texts):
+        folded = fold(text)
         chars.update(folded)
         bigrams.update(a + b for a, b in zip(folded, folded[1:] + "\0"))
     char_list = sorted((c for c, n in chars.items() if n >= min_char), key=lambda c: (-chars[c], c))
