@@ -378,12 +378,9 @@ def _to_word_edges(start: int, end: int, bounds: list[int], word_tags: dict, tex
 
 def _not_a_name(surface: str, label: str, text: str, start: int, end: int, resources: "EntityResources") -> bool:
     """Model spans that are counts (五国), single characters other than places, phrases called
-    persons (澜湄合作), a common word called an organisation (海军, 议会, 舰队: one dictionary word
-    with a common word's tag), or an era name before a year (民国95年: a date)."""
+    persons (澜湄合作), or an era name before a year (民国95年: a date)."""
     rules = resources.rules
     if _COUNTED_PLACES.match(surface) or (len(surface) == 1 and label not in ("PLACE", "LOC", "GPE")):
-        return True
-    if label == "ORG" and resources.word_tags.get(surface) in rules["model_common_word_tags"]:
         return True
     if label == "PERSON" and not _person_evidence(surface, text, start, end, resources):
         return True
