@@ -83,18 +83,16 @@ def _same_family(a: str, b: str) -> bool:
     return {a, b} <= {"big5", "big5hkscs", "cp950"} or {a, b} <= {"gb18030", "gbk", "gb2312"}
 
 
+_NARROWER = {"big5hkscs": "big5", "gb18030": "gbk"}
+
+
 def _preferred_name(encoding: str, text: str, data: bytes) -> str:
     """The narrowest usual name: big5 where Big5 itself decodes the bytes alike, gbk for GBK."""
-    if encoding == "big5hkscs":
+    narrower = _NARROWER.get(encoding)
+    if narrower is not None:
         try:
-            if data.decode("big5") == text:
-                return "big5"
-        except UnicodeDecodeError:
-            pass
-    if encoding == "gb18030":
-        try:
-            if data.decode("gbk") == text:
-                return "gbk"
+            if data.decode(narrower) == text:
+                return narrower
         except UnicodeDecodeError:
             pass
     return encoding.replace("_", "-")

@@ -67,7 +67,7 @@ class TableSink:
         rows = self.buffers[name]
         self.buffers[name] = []
         self.counts[name] += len(rows)
-        frame = tables.frames({name: rows})[name]
+        frame = tables.frame(name, rows)
         if "parquet" in self.formats:
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -122,7 +122,7 @@ def _with_pandas_metadata(name: str):
     back as pandas strings, not objects)."""
     import pyarrow as pa
 
-    empty = tables.frames({})[name]
+    empty = tables.frame(name, [])
     return pa.Table.from_pandas(empty, schema=tables.arrow_schema(name), preserve_index=False).schema
 
 

@@ -142,7 +142,7 @@ def process(inputs: Iterable, nlp=None, encoding: str | None = None, doc_date: s
             columns: Columns = Columns(), stdin_format: str = "text") -> RunResult:
     """Run the pipeline over the inputs, rows kept in memory; per-file problems land in
     ``errors`` (and the ``errors`` table), not exceptions."""
-    nlp = _default_nlp(nlp)
+    nlp = nlp if nlp is not None else _load({})
     started = time.perf_counter()
     errors: list[InputError] = []
     tally = Tally()
@@ -230,14 +230,6 @@ def _parallel_rows(docs: Iterable[Document], doc_date, jobs: int, load_options: 
     with context.Pool(jobs, initializer=_start_worker, initargs=(load_options,)) as pool:
         # imap keeps the order; a small chunk keeps every worker busy without reading far ahead.
         yield from pool.imap(_worker_rows, ((d, doc_date) for d in docs), chunksize=1)
-
-
-def _default_nlp(nlp):
-    if nlp is None:
-        from . import load
-
-        nlp = load()
-    return nlp
 
 
 def run_document(nlp, document: Document, doc_date: str | None = None):

@@ -46,11 +46,13 @@ def empty_tables() -> dict[str, list[dict]]:
 
 def frames(rows: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
     """Row dicts → DataFrames with the declared columns and dtypes, in declared order."""
-    out = {}
-    for name, columns in SCHEMAS.items():
-        frame = pd.DataFrame(rows.get(name, []), columns=[c for c, _ in columns])
-        out[name] = frame.astype(dict(columns))
-    return out
+    return {name: frame(name, rows.get(name, [])) for name in SCHEMAS}
+
+
+def frame(name: str, rows: list[dict]) -> pd.DataFrame:
+    """One table's rows as a DataFrame with its declared columns and dtypes."""
+    columns = SCHEMAS[name]
+    return pd.DataFrame(rows, columns=[c for c, _ in columns]).astype(dict(columns))
 
 
 class _SentenceIndex:

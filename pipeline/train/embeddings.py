@@ -132,15 +132,6 @@ def pretrain(texts: list[str], char_list: list[str], bigram_list: list[str], cha
     return char_vectors, bigram_vectors, record
 
 
-def vocabulary_counts(texts: list[str]) -> tuple[Counter, Counter]:
-    chars, bigrams = Counter(), Counter()
-    for text in texts:
-        folded = fold(text)
-        chars.update(folded)
-        bigrams.update(a + b for a, b in zip(folded, folded[1:] + "\0"))
-    return chars, bigrams
-
-
 def shuffled(texts: list[str], seed: int) -> list[str]:
     texts = list(texts)
     random.Random(seed).shuffle(texts)
