@@ -12,10 +12,12 @@ Then the entity models on their own, side by side on the same sentences (MSRA te
 
 Then whole runs on a corpus of ``--corpus-mb`` megabytes (default 5; 0 skips it) built from the
 real text of ../shared/corpora (documents shuffled with a fixed seed, repeated as needed, as one
-JSONL file): ``LAC().run`` alone on the corpus's sentences (what a user would write by hand),
-``zhpipe run`` by default and with ``-j 1`` / ``-j 2`` at one model thread each (each its own
-process, peak memory measured), and the cold start of ``zhpipe run`` on a one-line file. Ratios
-against the LAC-alone rate are printed and written to outputs/bench/throughput.json.
+JSONL file): ``LAC().run`` and jieba ``cut`` alone on the corpus's sentences (what a user would
+write by hand), ``zhpipe run`` by default and with ``-j 1`` / ``-j 2`` at one model thread each
+(each its own process, peak memory measured), a re-run into the ``-j 1`` folder with nothing
+changed, and the cold start of ``zhpipe run`` on a one-line file. ``--memory-mb 50`` adds a
+``-j 2`` run on a corpus that large, to compare each worker's peak memory with the small run's.
+Ratios against the LAC-alone rate are printed and written to outputs/bench/throughput.json.
 """
 from __future__ import annotations
 
@@ -34,8 +36,15 @@ def main() -> None:
     parser.add_argument("--sentences", default=str(ROOT.parent / "shared/benchmarks/msra-ner/test.jsonl"),
                         help="JSONL sentences for the models-alone comparison")
     parser.add_argument("--corpus-mb", type=float, default=5.0, help="size of the corpus for whole runs (0: skip)")
+    parser.add_argument("--memory-mb", type=float, default=0,
+                        help="also run -j 2 on a corpus this large (e.g. 50) and compare each worker's peak memory "
+                             "with the --corpus-mb run's")
+    parser.add_argument("--whole-runs-only", action="store_true", help="skip the stage and model comparisons")
     args = parser.parse_args()
 
+    if args.whole_runs_only:
+        whole_runs(args.corpus_mb, args.memory_mb)
+        return
     import pipeline
     from pipeline.runner import documents
 
@@ -61,7 +70,7 @@ def main() -> None:
         print(f"  {name:34s} {seconds / total:6.1%}  {chars / seconds:12,.0f} chars/s")
     compare_models(_sentences(args.sentences, docs), nlp)
     if args.corpus_mb > 0:
-        whole_runs(args.corpus_mb)
+        whole_runs(args.corpus_mb, args.memory_mb)
 
 
 def _sentences(path: str, docs) -> list[str]:
@@ -98,7 +107,7 @@ def compare_models(sentences: list[str], nlp) -> None:
         print(f"  {name:34s} {2 * chars / spent_seconds:12,.0f} chars/s")
 
 
-def build_corpus(megabytes: float, folder: Path) -> tuple[Path, int]:
+def build_corpus(megabytes: float, folder: Path, name: str = "corpus.jsonl") -> tuple[Path, int]:
     """A JSONL corpus of about ``megabytes`` of UTF-8 from ../shared/corpora, and its characters."""
     import json
     import random
@@ -111,7 +120,7 @@ def build_corpus(megabytes: float, folder: Path) -> tuple[Path, int]:
         raise SystemExit("no corpora in ../shared/corpora for the whole-run benchmark (pass --corpus-mb 0)")
     random.Random(20261203).shuffle(texts)
     target, size, chars, n = megabytes * 1_000_000, 0, 0, 0
-    path = folder / "corpus.jsonl"
+    path = folder / name
     with open(path, "w", encoding="utf-8") as f:
         while size < target:
             text = texts[n % len(texts)]
@@ -146,7 +155,7 @@ def _timed_run(args: list[str], env_threads: str | None = "1") -> dict:
             "peak_worker_rss_mb": round(int(worker_kb) / 1024)}
 
 
-def whole_runs(megabytes: float) -> None:
+def whole_runs(megabytes: float, memory_mb: float = 0) -> None:
     """LAC alone against whole runs on the same corpus, side by side in this one run."""
     import json
     import tempfile
@@ -163,12 +172,32 @@ def whole_runs(megabytes: float) -> None:
         t = time.perf_counter()
         lac.run(sentences)
         lac_rate = chars / (time.perf_counter() - t)
-        results = {"corpus_chars": chars, "corpus_mb": megabytes, "lac_alone_chars_per_second": round(lac_rate)}
+        import jieba
+
+        jieba.initialize()
+        t = time.perf_counter()
+        for sentence in sentences:
+            list(jieba.cut(sentence))
+        jieba_rate = chars / (time.perf_counter() - t)
+        results = {"corpus_chars": chars, "corpus_mb": megabytes, "lac_alone_chars_per_second": round(lac_rate),
+                   "jieba_alone_chars_per_second": round(jieba_rate)}
         for name, extra, threads in (("default", [], None), ("-j 1", ["-j", "1"], "1"), ("-j 2", ["-j", "2"], "1")):
-            run = _timed_run([str(corpus), "-o", str(folder / "out"), "--format", "parquet", *extra], threads)
+            # Each run its own output folder: into one folder, a run would reuse the one before.
+            out = folder / f"out-{name.replace(' ', '')}"
+            run = _timed_run([str(corpus), "-o", str(out), "--format", "parquet", *extra], threads)
             run["chars_per_second"] = round(chars / run["seconds"])
             run["ratio_to_lac_alone"] = round(run["chars_per_second"] / lac_rate, 2)
             results[name] = run
+        rerun = _timed_run([str(corpus), "-o", str(folder / "out-j1"), "--format", "parquet", "-j", "1"], "1")
+        results["rerun_unchanged_seconds"] = rerun["seconds"]
+        if memory_mb:
+            big, big_chars = build_corpus(memory_mb, folder, name="big.jsonl")
+            run = _timed_run([str(big), "-o", str(folder / "out-big"), "--format", "parquet", "-j", "2"], "1")
+            results["memory"] = {"small_mb": megabytes, "large_mb": memory_mb, "large_chars": big_chars,
+                                 "small_worker_peak_mb": results["-j 2"]["peak_worker_rss_mb"],
+                                 "large_worker_peak_mb": run["peak_worker_rss_mb"],
+                                 "small_main_peak_mb": results["-j 2"]["peak_rss_mb"],
+                                 "large_main_peak_mb": run["peak_rss_mb"], "large_seconds": run["seconds"]}
         (folder / "one.txt").write_text("北约秘书长访问莫斯科。", encoding="utf-8")
         results["cold_start_seconds"] = _timed_run([str(folder / "one.txt"), "-o", str(folder / "cold")])["seconds"]
     results["j2_over_j1"] = round(results["-j 2"]["chars_per_second"] / results["-j 1"]["chars_per_second"], 2)
@@ -177,7 +206,15 @@ def whole_runs(megabytes: float) -> None:
     for name in ("default", "-j 1", "-j 2"):
         r = results[name]
         print(f"  zhpipe run {name:22s} {r['chars_per_second']:12,} chars/s  ×{r['ratio_to_lac_alone']} of LAC alone")
-    print(f"  -j 2 / -j 1: ×{results['j2_over_j1']};  cold start (one line): {results['cold_start_seconds']} s")
+    print(f"  jieba cut alone                  {results['jieba_alone_chars_per_second']:12,} chars/s")
+    print(f"  -j 2 / -j 1: ×{results['j2_over_j1']};  cold start (one line): {results['cold_start_seconds']} s;"
+          f"  re-run with nothing changed: {results['rerun_unchanged_seconds']} s")
+    if "memory" in results:
+        m = results["memory"]
+        print(f"  peak memory a worker (-j 2): {m['small_worker_peak_mb']} MB for {m['small_mb']} MB, "
+              f"{m['large_worker_peak_mb']} MB for {m['large_mb']} MB "
+              f"(×{m['large_worker_peak_mb'] / m['small_worker_peak_mb']:.2f}); main process "
+              f"{m['small_main_peak_mb']} / {m['large_main_peak_mb']} MB")
     out = ROOT / "outputs" / "bench" / "throughput.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=1), encoding="utf-8")

@@ -64,11 +64,18 @@ def _console():
 
 
 def _inputs(paths: list[str]) -> list:
-    """Every argument is a path (``-`` is standard input): a mistyped name is an error, not text."""
-    return ["-" if p == "-" else Path(p) for p in paths]
+    """Every argument is a path (``-`` is standard input, ``s3://…`` a URL): a mistyped name is
+    an error, not text."""
+    from .remote import is_url
+
+    return [p if p == "-" or is_url(p) else Path(p) for p in paths]
 
 
-def _output_folder(path: str) -> Path:
+def _output_folder(path: str):
+    from .remote import is_url
+
+    if is_url(path):
+        return path
     out = Path(path)
     if out.exists() and not out.is_dir():
         raise CliError(f"-o {path}: is a file, not a folder; pass a folder for the tables")
@@ -80,29 +87,35 @@ def cmd_run(args) -> int:
 
     console = _console()
     _output_folder(args.output)
+    if args.scheduler and args.engine != "dask":
+        raise CliError("--scheduler is for --engine dask")
     options = _load_options(args)
-    nlp = _load(args) if args.jobs == 1 else None
     inputs = _inputs(args.paths)
-    progress_bar = None
-    if len(inputs) > 5 or any(p != "-" and p.is_dir() for p in inputs):
-        from rich.progress import Progress
+    if args.jobs is None:
+        from .runner import default_jobs
 
-        progress_bar = Progress(console=console, transient=True)
-        progress_bar.start()
-        task = progress_bar.add_task("documents", total=None)
+        args.jobs = default_jobs(inputs)
+    nlp = _load(args) if args.jobs == 1 and args.engine == "local" else None
+    bar = _ProgressBar(console, inputs) if _wants_progress(args, console, inputs) else None
     try:
         result = run_to_folder(inputs, args.output, nlp=nlp, formats=args.format, encoding=args.encoding,
                                doc_date=args.doc_date, max_chars=args.max_chars, columns=_columns(args),
                                stdin_format=args.stdin_format, jobs=args.jobs, load_options=options,
-                               progress=(lambda n, _, __: progress_bar.update(task, completed=n)) if progress_bar else None)
+                               force=args.force, engine=args.engine, scheduler=args.scheduler,
+                               progress=bar.update if bar else None)
+    except RuntimeError as exc:  # an engine that is not installed or cannot start
+        raise CliError(str(exc)) from None
     finally:
-        if progress_bar:
-            progress_bar.stop()
+        if bar:
+            bar.stop()
     for error in result.errors:  # plain print: one line each, never wrapped
         print(f"error: {error}", file=sys.stderr)
     summary = result.summary()
     _print_summary(console, summary, args.output)
-    if result.errors:
+    if result.errors and not summary["documents"]:
+        print(f"{len(result.errors)} input(s) failed and none could be used: nothing was written, "
+              f"{args.output} is as it was", file=sys.stderr)
+    elif result.errors:
         print(f"{len(result.errors)} input(s) failed; they are listed in {Path(args.output) / 'errors.csv'}"
               if "csv" in args.format else f"{len(result.errors)} input(s) failed; see the errors table",
               file=sys.stderr)
@@ -110,6 +123,46 @@ def cmd_run(args) -> int:
         console.print("no .txt files found in " + ", ".join(args.paths))
         return 1
     return 1 if result.errors else 0
+
+
+def _wants_progress(args, console, inputs) -> bool:
+    if args.progress is not None:
+        return args.progress
+    return console.is_terminal and (len(inputs) > 5 or any(isinstance(p, str) or p.is_dir() or p.suffix != ".txt"
+                                                           for p in inputs if p != "-"))
+
+
+class _ProgressBar:
+    """Documents done (of how many, when that is cheap to tell), characters a second, time left."""
+
+    def __init__(self, console, inputs):
+        import time
+
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        from .runner import count_documents
+
+        self.clock, self.started = time.perf_counter, time.perf_counter()
+        self.progress = Progress(TextColumn("documents"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("left"),
+                                 TimeRemainingColumn(), console=console, transient=True)
+        self.task = self.progress.add_task("documents", total=count_documents(inputs), rate="")
+        self.progress.start()
+
+    def update(self, count: int, doc_id: str, characters: int) -> None:
+        seconds = self.clock() - self.started
+        rate = f"{characters / seconds:,.0f} chars/s" if seconds > 0 and characters else ""
+        self.progress.update(self.task, completed=count, rate=rate)
+
+    def stop(self) -> None:
+        self.progress.stop()
 
 
 def _columns(args):
@@ -122,7 +175,7 @@ def _print_summary(console, summary: dict, output) -> None:
     from rich.table import Table
 
     table = Table(title=f"zhpipe run → {output}", show_header=False)
-    for key in ("documents", "failed", "characters", "sentences", "dates", "numbers", "relations",
+    for key in ("documents", "reused", "failed", "characters", "sentences", "dates", "numbers", "relations",
                 "seconds", "chars_per_second"):
         table.add_row(key, str(summary[key]))
     table.add_row("entities", ", ".join(f"{k} {v}" for k, v in summary["entities"].items()) or "0")
@@ -237,8 +290,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run the pipeline over files or folders and write the tables")
-    run.add_argument("paths", nargs="+", help="files, folders (every *.txt below), or - for stdin")
-    run.add_argument("-o", "--output", default="outputs", help="folder for the tables (default: outputs)")
+    run.add_argument("paths", nargs="+", help="files, folders (every input file below), URLs (s3://…, through "
+                                              "fsspec), or - for stdin")
+    run.add_argument("-o", "--output", default="outputs",
+                     help="folder for the tables (default: outputs), or a URL such as s3://bucket/tables")
     run.add_argument("--format", action="append", choices=["parquet", "csv"], help="table format(s); default both")
     run.add_argument("--encoding", help="input encoding for every file (default: detected per file: UTF-8/16/32, "
                                          "GB18030, Big5)")
@@ -248,8 +303,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--text-column", default="text", help="record files (JSONL, CSV, TSV, Parquet): the text (default text)")
     run.add_argument("--id-column", default="id", help="record files: the document id kept in every table (default id)")
     run.add_argument("--date-column", help="record files: a per-document date (YYYY-MM-DD) for 今年, 昨天")
-    run.add_argument("-j", "--jobs", type=_positive_int, default=1,
-                     help="worker processes, each with its own pipeline and one model thread (default 1)")
+    run.add_argument("-j", "--jobs", type=_positive_int, default=None,
+                     help="worker processes, each with its own pipeline and one model thread (default: one per "
+                          "core for inputs of a megabyte a core or more, else 1: a worker takes seconds to start)")
+    run.add_argument("--force", action="store_true",
+                     help="process every document again (by default a document the output folder already has, "
+                          "unchanged and with the same settings, is reused, and a killed run resumes)")
+    run.add_argument("--engine", choices=["local", "dask"], default="local",
+                     help="local processes (default; -j) or a Dask cluster (needs the dask extra)")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="--engine dask: the scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster of -j workers)")
+    run.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                     help="a progress bar with documents, characters/s and the time left (default: on a terminal, "
+                          "for more than a few inputs)")
     run.add_argument("--stdin-format", choices=["text", "jsonl"], default="text",
                      help="standard input (-) as one text (default) or as JSONL records")
     _pipeline_options(run)
@@ -333,7 +399,8 @@ def main(argv=None) -> int:
         print(f"zhpipe {args.command}: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted; the output folder still holds the previous run's tables, whole", file=sys.stderr)
+        print("interrupted; the output folder still holds the previous run's tables, whole; run the same "
+              "command again to resume (documents already done are reused)", file=sys.stderr)
         return 130
 
 

@@ -14,10 +14,18 @@ def data_path(name: str) -> Path:
     return DATA_DIR / name
 
 
+# libyaml's loader where PyYAML was built with it (its wheels are): the same data, read ~10× faster.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load(stream):
+    return yaml.load(stream, Loader=SAFE_LOADER)
+
+
 @lru_cache(maxsize=None)
 def load_yaml(name: str) -> dict:
     with open(data_path(name), encoding="utf-8") as f:
-        return yaml.safe_load(f)
+        return safe_load(f)
 
 
 def cache_dir() -> Path:

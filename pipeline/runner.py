@@ -12,14 +12,24 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable, Iterator
 
-from . import tables
+from . import incremental, tables
 from .output import FORMATS, TableSink
 from .pieces import PIECE_CHARS, pieces_rows
-from .sources import Columns, record_format, records
-from .textio import DEFAULT_MAX_CHARS, Document, InputError, expand_paths, read_stdin, read_text
+from .remote import LocalCopy, decompress, input_files, is_url, read_bytes
+from .sources import Columns, count_records, record_format, records
+from .textio import (
+    DEFAULT_MAX_CHARS,
+    Document,
+    InputError,
+    document_from_bytes,
+    document_id,
+    expand_paths,
+    read_stdin,
+    read_text,
+)
 
 
 @dataclass
@@ -42,6 +52,21 @@ class Tally:
         self.relations += len(rows.get("relations", ()))
         self.entities.update(r["label"] for r in rows.get("entities", ()))
 
+    def merge(self, other: "Tally | dict") -> None:
+        other = other if isinstance(other, Tally) else Tally.from_json(other)
+        for name in ("documents", "characters", "sentences", "dates", "numbers", "relations"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.entities.update(other.entities)
+
+    def to_json(self) -> dict:
+        return {"documents": self.documents, "characters": self.characters, "sentences": self.sentences,
+                "dates": self.dates, "numbers": self.numbers, "relations": self.relations,
+                "entities": dict(self.entities)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Tally":
+        return cls(**{**data, "entities": Counter(data.get("entities", {}))})
+
 
 @dataclass
 class RunResult:
@@ -50,6 +75,7 @@ class RunResult:
     seconds: float = 0.0
     tally: Tally = field(default_factory=Tally)
     written: list[Path] = field(default_factory=list)
+    reused: int = 0           # documents whose rows an earlier run into the same folder had
 
     @property
     def frames(self):
@@ -59,7 +85,8 @@ class RunResult:
 
     def summary(self) -> dict:
         t = self.tally
-        return {"documents": t.documents, "failed": len(self.errors), "characters": t.characters,
+        return {"documents": t.documents, "reused": self.reused, "failed": len(self.errors),
+                "characters": t.characters,
                 "sentences": t.sentences, "entities": dict(sorted(t.entities.items())),
                 "dates": t.dates, "numbers": t.numbers, "relations": t.relations,
                 "seconds": round(self.seconds, 2),
@@ -103,6 +130,13 @@ def documents(inputs: Iterable, encoding: str | None = None, errors: list | None
             except InputError as exc:
                 failed(exc)
             continue
+        if is_url(item):
+            try:
+                for url in input_files(item):
+                    yield from map(unique, _remote_documents(url, encoding, columns, errors, max_chars))
+            except InputError as exc:
+                failed(exc)
+            continue
         if isinstance(item, str) and not _looks_like_path(item):
             seen["text"] += 1
             yield Document(f"text-{seen['text']}", item)
@@ -117,14 +151,63 @@ def documents(inputs: Iterable, encoding: str | None = None, errors: list | None
                 failed(exc)
 
 
-def _record_documents(path: Path, columns: Columns, errors: list | None, max_chars: int) -> Iterator[Document]:
+def _remote_documents(url: str, encoding, columns: Columns, errors: list | None, max_chars: int):
+    """The documents of one file named by URL (``remote``)."""
+    name = PurePosixPath(url.split("://", 1)[1])
+    if record_format(name):
+        with LocalCopy(url) as local:
+            yield from _record_documents(local, columns, errors, max_chars, label=url)
+        return
+    data = decompress(read_bytes(url), name.name, url)
+    yield document_from_bytes(document_id(name), data, url, encoding, max_chars)
+
+
+def count_documents(inputs: Iterable) -> int | None:
+    """How many documents the inputs hold, when that is cheap to tell (files, JSONL and Parquet
+    records); None when not (standard input, CSV, URLs)."""
+    total = 0
+    for item in inputs:
+        if item in ("-", Path("-")) or is_url(item) or isinstance(item, str) and not _looks_like_path(item):
+            return None
+        for path in expand_paths([item]):
+            if record_format(path) and path.is_file():
+                count = count_records(path)
+                if count is None:
+                    return None
+                total += count
+            else:
+                total += 1
+    return total
+
+
+BYTES_PER_WORKER = 1_000_000  # below a megabyte of input a worker, starting one costs more than it gives
+
+
+def default_jobs(inputs: Iterable) -> int:
+    """Worker processes for a run: one per core this process may use, when the local inputs
+    hold at least BYTES_PER_WORKER bytes a worker; else one (measured in benchmarks/throughput.py:
+    two processes run ×1.8 of one on two cores, where a second model thread adds nothing)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    size = 0
+    for item in inputs:
+        if isinstance(item, Path) or isinstance(item, str) and not is_url(item) and _looks_like_path(item):
+            size += sum(p.stat().st_size for p in expand_paths([item]) if p.is_file())
+    return max(1, min(cores, size // BYTES_PER_WORKER))
+
+
+def _record_documents(path: Path, columns: Columns, errors: list | None, max_chars: int,
+                      label: str | None = None) -> Iterator[Document]:
     sink = errors if errors is not None else []
-    for doc_id, text, day, digest in records(path, columns, sink):
+    label = label or str(path)
+    for doc_id, text, day, digest in records(path, columns, sink, label):
         if len(text) > max_chars:
-            sink.append(InputError(f"{path}:{doc_id}", f"is too large ({len(text):,} characters; the limit is "
+            sink.append(InputError(f"{label}:{doc_id}", f"is too large ({len(text):,} characters; the limit is "
                                    f"{max_chars:,})", "raise --max-chars, or split the record", reason="too_large"))
             continue
-        yield Document(doc_id, text, str(path), digest, "utf-8", None, day)
+        yield Document(doc_id, text, label, digest, "utf-8", None, day)
     if errors is None and sink:
         raise sink[0]
 
@@ -161,44 +244,98 @@ def process(inputs: Iterable, nlp=None, encoding: str | None = None, doc_date: s
 def run_to_folder(inputs: Iterable, out_dir: str | Path, nlp=None, formats: Iterable[str] = FORMATS,
                   encoding: str | None = None, doc_date: str | None = None, max_chars: int = DEFAULT_MAX_CHARS,
                   progress: Callable[[int, str, int], None] | None = None, columns: Columns = Columns(),
-                  stdin_format: str = "text", jobs: int = 1, load_options: dict | None = None) -> RunResult:
+                  stdin_format: str = "text", jobs: int = 1, load_options: dict | None = None,
+                  force: bool = False, engine: str = "local", scheduler: str | None = None,
+                  segment_docs: int | None = None) -> RunResult:
     """Stream the inputs through the pipeline into ``out_dir``: rows are written in parts as
     they come and the tables appear together when the run completes (``output.TableSink``); an
     interrupted run leaves the previous tables as they were.
 
+    A document an earlier run into the same folder already did — same id, path and content,
+    same settings — is not processed again: its rows are reused (``incremental``), so a re-run
+    with no change does nothing and a killed run resumes. ``force=True`` processes everything.
+
     ``jobs`` > 1 runs documents in that many worker processes, each with its own pipeline built
-    by ``pipeline.load(**load_options)`` and one model thread; rows are written in input order,
-    so the tables are the same bytes whatever ``jobs`` is."""
+    by ``pipeline.load(**load_options)`` and one model thread; ``engine="dask"`` runs them on a
+    Dask cluster (``scheduler`` its address, or a local cluster of ``jobs`` workers; ``dask_engine``).
+    Rows are written in input order, so the tables are the same bytes whatever runs them."""
+    if is_url(str(out_dir)):
+        return _run_to_remote(inputs, str(out_dir), nlp=nlp, formats=formats, encoding=encoding, doc_date=doc_date,
+                              max_chars=max_chars, progress=progress, columns=columns, stdin_format=stdin_format,
+                              jobs=jobs, load_options=load_options, engine=engine, scheduler=scheduler)
     started = time.perf_counter()
     errors: list[InputError] = []
     tally = Tally()
-    with TableSink(out_dir, formats) as sink:
+    reused = reused_chars = 0
+    if nlp is None and jobs == 1 and engine == "local":
+        nlp = _load(load_options or {})
+    settings = {"load_options": load_options if load_options is not None else _config_of(nlp),
+                "doc_date": doc_date, "encoding": encoding}
+    sink_options = {"segment_docs": segment_docs} if segment_docs else {}
+    with TableSink(out_dir, formats, settings=settings, reuse=not force, **sink_options) as sink:
         docs = documents(inputs, encoding, errors, max_chars, columns, stdin_format)
-        if jobs > 1:
-            stream = _parallel_rows(docs, doc_date, jobs, load_options or {})
+        tasks = ((d, sink.prior.get(incremental.document_key(d))) for d in docs)
+        if engine == "dask":
+            from .dask_engine import dask_rows
+
+            stream = dask_rows(tasks, doc_date, load_options or {}, scheduler, jobs)
+        elif jobs > 1:
+            stream = _parallel_rows(tasks, doc_date, jobs, load_options or {})
         else:
-            if nlp is None:
-                nlp = _load(load_options or {})
             # Lazily: a long document's pieces go to the tables one by one, never all held.
-            stream = ((document, iter_rows(nlp, document, doc_date)) for document in docs)
+            stream = ((d, hit, None if hit else iter_rows(nlp, d, doc_date)) for d, hit in tasks)
         try:
-            for count, (document, parts) in enumerate(stream, 1):
-                for rows in parts:
-                    tally.add(rows)
-                    sink.add(rows)
-                if progress:
-                    progress(count, document.doc_id, tally.characters)
+            for count, (document, hit, parts) in enumerate(stream, 1):
+                if hit is not None:
+                    sink.reuse(hit)
+                    tally.merge(hit.tally)
+                    reused += 1
+                    reused_chars += hit.tally["characters"]
+                else:
+                    done = Tally()
+                    for rows in parts:
+                        done.add(rows)
+                        sink.add(rows)
+                    sink.document_done(incremental.document_key(document), done.to_json())
+                    tally.merge(done)
+                if progress:  # characters processed by this run, not reused
+                    progress(count, document.doc_id, tally.characters - reused_chars)
         finally:
             close = getattr(stream, "close", None)
             if close:
                 close()
-        result = RunResult(None, errors, time.perf_counter() - started, tally)
+        result = RunResult(None, errors, time.perf_counter() - started, tally, reused=reused)
         if not tally.documents:
             sink.abort()  # nothing usable (a mistyped path): the previous tables stay
             return result
         sink.add({"errors": tables.error_rows(errors)})
         result.written = sink.commit(result.summary())
     return result
+
+
+def _run_to_remote(inputs, url: str, **options) -> RunResult:
+    """A run into a folder named by URL: written locally, then its tables copied there (``remote``)."""
+    from .remote import check_output, upload_tables
+
+    check_output(url)  # before the work, not after it
+    local = Path(tempfile.mkdtemp(prefix="zhpipe-out-"))
+    try:
+        result = run_to_folder(inputs, local, **options)
+        if result.written:
+            result.written = upload_tables(result.written, url)
+        return result
+    finally:
+        import shutil
+
+        shutil.rmtree(local, ignore_errors=True)
+
+
+def _config_of(nlp) -> str:
+    """What an ``nlp`` given by the caller does, for the settings fingerprint."""
+    try:
+        return nlp.config.to_str()
+    except Exception:  # a pipeline whose config spaCy cannot write: its parts, by name
+        return repr([(name, type(component).__name__) for name, component in nlp.pipeline])
 
 
 def _load(options: dict):
@@ -217,19 +354,42 @@ def _start_worker(load_options: dict) -> None:
 
 
 def _worker_rows(task):
-    document, doc_date = task
+    document, reused, doc_date = task
+    if reused:
+        return document, None
     return document, list(iter_rows(_WORKER_NLP, document, doc_date))
 
 
-def _parallel_rows(docs: Iterable[Document], doc_date, jobs: int, load_options: dict):
-    """(document, rows) in input order from ``jobs`` processes. Workers are started fresh
-    (``spawn``): a model runtime's threads do not survive ``fork``."""
+def _parallel_rows(tasks, doc_date, jobs: int, load_options: dict):
+    """(document, reused, rows) in input order from ``jobs`` processes. Workers are started
+    fresh (``spawn``): a model runtime's threads do not survive ``fork``. A reused document is
+    not sent: only its id goes there and back, to keep its place in the order."""
+    import collections
     import multiprocessing
+    import threading
+
+    hits = collections.deque()
+    # Pool.imap reads its input as fast as it can: without a bound it would hold the corpus.
+    ahead = threading.BoundedSemaphore(4 * jobs)
+    stop = threading.Event()
+
+    def work():
+        for document, hit in tasks:
+            while not ahead.acquire(timeout=0.1):
+                if stop.is_set():  # the run ended early: let the pool's feeding thread finish
+                    return
+            hits.append(hit)
+            yield (replace(document, text="") if hit else document), hit is not None, doc_date
 
     context = multiprocessing.get_context("spawn")
     with context.Pool(jobs, initializer=_start_worker, initargs=(load_options,)) as pool:
         # imap keeps the order; a small chunk keeps every worker busy without reading far ahead.
-        yield from pool.imap(_worker_rows, ((d, doc_date) for d in docs), chunksize=1)
+        try:
+            for document, rows in pool.imap(_worker_rows, work(), chunksize=1):
+                ahead.release()
+                yield document, hits.popleft(), rows
+        finally:
+            stop.set()
 
 
 def run_document(nlp, document: Document, doc_date: str | None = None):

@@ -74,19 +74,22 @@ def read_compressed(path: Path) -> bytes:
                          reason="bad_compression") from None
 
 
-def records(path: Path, columns: Columns, errors: list) -> Iterator[tuple[str, str, str | None, str]]:
+def records(path: Path, columns: Columns, errors: list, label: str | None = None
+            ) -> Iterator[tuple[str, str, str | None, str]]:
     """(doc_id, text, date, sha256 of the record's text) of every usable record; unusable ones go
-    to ``errors``. Raises InputError for a file that cannot be read at all."""
+    to ``errors``. Raises InputError for a file that cannot be read at all. Errors name the file
+    as ``label`` when given (a remote file's URL, read from a local copy)."""
+    name = label or path
     kind = "jsonl" if str(path) == "-" else record_format(path)
     stem = "stdin" if str(path) == "-" else path.name.split(".")[0]
     number = 0
-    for number, item in enumerate(_raw_records(path, kind), 1):
-        where = f"{path}:{number}"
+    for number, item in enumerate(_raw_records(path, kind, name), 1):
+        where = f"{name}:{number}"
         if isinstance(item, InputError):
             errors.append(InputError(where, item.problem, item.hint, item.reason))
             continue
         if number == 1 and columns.text not in item:
-            raise InputError(path, f"has no column {columns.text!r} (it has: {', '.join(map(str, item)) or 'none'})",
+            raise InputError(name, f"has no column {columns.text!r} (it has: {', '.join(map(str, item)) or 'none'})",
                              "pass --text-column with the column that holds the text", reason="no_text_column")
         text = item.get(columns.text)
         if not isinstance(text, str) or not text.strip():
@@ -106,12 +109,12 @@ def records(path: Path, columns: Columns, errors: list) -> Iterator[tuple[str, s
                     continue
         yield doc_id, text, day, hashlib.sha256(text.encode("utf-8")).hexdigest()
     if number == 0:
-        raise InputError(path, "has no records", "give a file with at least one record", reason="empty")
+        raise InputError(name, "has no records", "give a file with at least one record", reason="empty")
 
 
-def _raw_records(path: Path, kind: str):
+def _raw_records(path: Path, kind: str, name):
     if kind == "parquet":
-        yield from _parquet_records(path)
+        yield from _parquet_records(path, name)
         return
     try:
         handle = open_binary(path)
@@ -127,28 +130,45 @@ def _raw_records(path: Path, kind: str):
                     try:
                         item = json.loads(line)
                     except json.JSONDecodeError as exc:
-                        yield InputError(path, f"is not a JSON object ({exc.msg})", "one JSON object per line",
+                        yield InputError(name, f"is not a JSON object ({exc.msg})", "one JSON object per line",
                                          reason="bad_record")
                         continue
                     yield item if isinstance(item, dict) else InputError(
-                        path, "is not a JSON object", "one JSON object per line", reason="bad_record")
+                        name, "is not a JSON object", "one JSON object per line", reason="bad_record")
             else:
                 csv.field_size_limit(sys.maxsize)
                 yield from csv.DictReader(lines, delimiter="\t" if kind == "tsv" else ",")
         except UnicodeDecodeError as exc:
-            raise InputError(path, f"is not valid UTF-8 (byte {exc.start})",
+            raise InputError(name, f"is not valid UTF-8 (byte {exc.start})",
                              "record files are read as UTF-8", reason="undecodable") from None
         except (OSError, EOFError) as exc:
-            raise InputError(path, f"cannot be decompressed ({exc})", "check that the file is whole",
+            raise InputError(name, f"cannot be decompressed ({exc})", "check that the file is whole",
                              reason="bad_compression") from None
 
 
-def _parquet_records(path: Path):
+def _parquet_records(path: Path, name):
     import pyarrow.parquet as pq
 
     try:
         parquet = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises its own error types for a file that is not Parquet
-        raise InputError(path, f"is not a Parquet file ({exc})", "check the file", reason="unreadable") from None
+        raise InputError(name, f"is not a Parquet file ({exc})", "check the file", reason="unreadable") from None
     for batch in parquet.iter_batches(batch_size=1000):
         yield from batch.to_pylist()
+
+
+def count_records(path: Path) -> int | None:
+    """How many records a record file holds (for a progress bar's total), or None when telling
+    would cost as much as reading it (CSV, whose records may span lines) or it cannot be read."""
+    kind = record_format(path)
+    try:
+        if kind == "parquet":
+            import pyarrow.parquet as pq
+
+            return pq.ParquetFile(path).metadata.num_rows
+        if kind == "jsonl":
+            with open_binary(path) as handle:
+                return sum(1 for line in handle if line.strip())
+    except Exception:  # the run itself will say what is wrong with the file
+        return None
+    return None

@@ -65,6 +65,12 @@ def document_id(path: Path) -> str:
     return Path(name).stem
 
 
+def document_from_bytes(doc_id: str, data: bytes, path: str, encoding: str | None = None,
+                        max_chars: int = DEFAULT_MAX_CHARS) -> Document:
+    """A document from bytes read elsewhere (a remote file's), decoded as a file's are."""
+    return _document(doc_id, data, path, path, encoding, max_chars)
+
+
 def _document(doc_id: str, data: bytes, source, path: str, encoding: str | None, max_chars: int) -> Document:
     text, used, confidence = decode_bytes(data, source, encoding)
     if len(text) > max_chars:
@@ -127,11 +133,16 @@ def read_stdin(encoding: str | None = None, max_chars: int = DEFAULT_MAX_CHARS) 
 
 def expand_paths(paths) -> list[Path]:
     """Files as given, folders as every input file below them (sorted): ``*.txt`` and record
-    files (``.jsonl``, ``.csv``, ``.tsv``, ``.parquet``), each also as ``.gz`` or ``.zst``.
-    Missing paths are kept, for their errors."""
+    files (``.jsonl``, ``.csv``, ``.tsv``, ``.parquet``), each also as ``.gz`` or ``.zst``,
+    hidden ones (``.name``) aside. Missing paths are kept, for their errors."""
     from .sources import is_input_file
 
     out: list[Path] = []
     for p in map(Path, paths):
-        out.extend(sorted(q for q in p.rglob("*") if q.is_file() and is_input_file(q)) if p.is_dir() else [p])
+        if p.is_dir():
+            # Hidden files and folders are not inputs: an output folder's .zhpipe state may lie below.
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and is_input_file(q)
+                              and not any(part.startswith(".") for part in q.relative_to(p).parts)))
+        else:
+            out.append(p)
     return out

@@ -15,7 +15,7 @@ from typing import Iterable
 
 import yaml
 
-from ..resources import data_path
+from ..resources import data_path, safe_load
 
 ENTITY_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART",
                            "LAW", "LANGUAGE"})
@@ -149,7 +149,7 @@ def _read_yaml(path: Path) -> dict:
         raise PatternError(path, "no such file")
     try:
         with open(path, encoding="utf-8") as f:
-            data = yaml.safe_load(f)
+            data = safe_load(f)
     except yaml.YAMLError as exc:
         raise PatternError(path, f"not valid YAML ({str(exc).splitlines()[0]})") from None
     except UnicodeDecodeError:
