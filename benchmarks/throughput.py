@@ -183,12 +183,12 @@ def whole_runs(megabytes: float, memory_mb: float = 0) -> None:
                    "jieba_alone_chars_per_second": round(jieba_rate)}
         for name, extra, threads in (("default", [], None), ("-j 1", ["-j", "1"], "1"), ("-j 2", ["-j", "2"], "1")):
             # Each run its own output folder: into one folder, a run would reuse the one before.
-            out = folder / f"out-{name.replace(' ', '')}"
+            out = folder / ("out" + name.replace(" ", "").lstrip("-"))  # outdefault, outj1, outj2
             run = _timed_run([str(corpus), "-o", str(out), "--format", "parquet", *extra], threads)
             run["chars_per_second"] = round(chars / run["seconds"])
             run["ratio_to_lac_alone"] = round(run["chars_per_second"] / lac_rate, 2)
             results[name] = run
-        rerun = _timed_run([str(corpus), "-o", str(folder / "out-j1"), "--format", "parquet", "-j", "1"], "1")
+        rerun = _timed_run([str(corpus), "-o", str(folder / "outj1"), "--format", "parquet", "-j", "1"], "1")
         results["rerun_unchanged_seconds"] = rerun["seconds"]
         if memory_mb:
             big, big_chars = build_corpus(memory_mb, folder, name="big.jsonl")

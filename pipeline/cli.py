@@ -83,7 +83,7 @@ def _output_folder(path: str):
 
 
 def cmd_run(args) -> int:
-    from .runner import run_to_folder
+    from .runner import EngineError, run_to_folder
 
     console = _console()
     _output_folder(args.output)
@@ -103,7 +103,7 @@ def cmd_run(args) -> int:
                                stdin_format=args.stdin_format, jobs=args.jobs, load_options=options,
                                force=args.force, engine=args.engine, scheduler=args.scheduler,
                                progress=bar.update if bar else None)
-    except RuntimeError as exc:  # an engine that is not installed or cannot start
+    except EngineError as exc:  # an engine that is not installed, or workers that cannot start
         raise CliError(str(exc)) from None
     finally:
         if bar:

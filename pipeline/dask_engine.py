@@ -25,20 +25,28 @@ def document_rows(document, doc_date, load_options: dict) -> list:
     key = json.dumps(load_options, sort_keys=True, default=str)
     if key not in _PIPELINES:
         os.environ["ZHPIPE_MODEL_THREADS"] = "1"  # one model thread a worker, as -j does
-        _PIPELINES[key] = runner._load(load_options)
+        try:
+            _PIPELINES[key] = runner._load(load_options)
+        except Exception as exc:  # a bad --gazetteer file, a missing model: one line for the user
+            raise runner.EngineError(f"a Dask worker could not build the pipeline: {exc}") from None
     return list(runner.iter_rows(_PIPELINES[key], document, doc_date))
 
 
 def dask_rows(tasks, doc_date, load_options: dict, scheduler: str | None, jobs: int):
     """(document, reused, rows) in input order, the rows made on the cluster. At most a few
     documents a worker are in flight, so the client holds little of the corpus."""
+    from .runner import EngineError
+
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise RuntimeError("--engine dask needs Dask: pip install 'zhpipe[dask]'") from None
+        raise EngineError("--engine dask needs Dask: pip install 'zhpipe[dask]'") from None
     cluster = None
     if scheduler:
-        client = Client(scheduler, timeout="30s")
+        try:
+            client = Client(scheduler, timeout="30s")
+        except (OSError, TimeoutError) as exc:
+            raise EngineError(f"--scheduler {scheduler}: cannot reach it ({exc})") from None
     else:
         cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
                                dashboard_address=None, silence_logs=logging.ERROR)

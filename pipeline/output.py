@@ -62,7 +62,8 @@ class TableSink:
         self.state = self.out / STATE
         (self.state / "runs").mkdir(parents=True, exist_ok=True)
         self.fingerprint = incremental.fingerprint(settings or {})
-        remove_stale_runs(self.out, keep=self.fingerprint)
+        # A dead run with these settings stays, to resume from, unless nothing is to be reused.
+        remove_stale_runs(self.out, keep=self.fingerprint if reuse else None)
         self.prior = incremental.PriorRuns.read(_readable_runs(self.out), self.fingerprint) if reuse \
             else incremental.PriorRuns()
         self.run_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -75,7 +76,8 @@ class TableSink:
         self.buffers: dict[str, list[dict]] = {name: [] for name in tables.TABLES}
         self._writers: dict = {}              # the open segment's Parquet writers
         self._segment_rows: dict[str, int] = {}
-        self._segment_docs: list[tuple] = []
+        self._segment_docs: list[tuple] = []  # (key, tally, rows by table) of its documents
+        self._doc_rows: dict[str, int] = {}   # rows of each table added since the last document
         self._segment_started = time.monotonic()
         self._reused: list[incremental.PriorDocument] = []   # waiting to be joined into segments
         self.errors: list[dict] = []
@@ -91,12 +93,14 @@ class TableSink:
                 self.errors.extend(part)
                 continue
             self.buffers[name].extend(part)
+            self._doc_rows[name] = self._doc_rows.get(name, 0) + len(part)
             if len(self.buffers[name]) >= self.flush_rows:
                 self._write(name)
 
     def document_done(self, key: tuple, tally: dict) -> None:
         """The rows added since the last document are all of document ``key``."""
-        self._segment_docs.append((key, tally))
+        self._segment_docs.append((key, tally, self._doc_rows))
+        self._doc_rows = {}
         if (len(self._segment_docs) >= self.segment_docs
                 or time.monotonic() - self._segment_started >= self.segment_seconds
                 or any(n + len(self.buffers[t]) >= self.flush_rows for t, n in self._segment_rows.items())):
@@ -127,8 +131,9 @@ class TableSink:
             self._write(name)
         if not self._writers and not self._segment_docs:
             return
-        for writer in self._writers.values():
+        for name, writer in self._writers.items():
             writer.close()
+            _fsync(incremental.part_path(self.run_dir, name, self.seq))  # on disk before the journal names it
         self._journal.write(incremental.journal_line(self.seq, sorted(self._writers), self._segment_docs))
         self._journal.flush()
         os.fsync(self._journal.fileno())
@@ -137,7 +142,7 @@ class TableSink:
     def _next_segment(self) -> None:
         self.segments.append(self.seq)
         self.seq += 1
-        self._writers, self._segment_rows, self._segment_docs = {}, {}, []
+        self._writers, self._segment_rows, self._segment_docs, self._doc_rows = {}, {}, [], {}
         self._segment_started = time.monotonic()
 
     def _reuse_waiting(self) -> None:
@@ -158,13 +163,11 @@ class TableSink:
         self._reuse_group(group)
 
     def _reuse_group(self, group: list[incremental.PriorDocument]) -> None:
-        import pyarrow as pa
-        import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
         segment = group[0].segment
         whole = len(group) == len(segment.docs)
-        ids = pa.array([d.segment.docs[d.index][0] for d in group])
+        first, last = group[0].index, group[-1].index + 1
         written = []
         for name in segment.tables:
             target = incremental.part_path(self.run_dir, name, self.seq)
@@ -172,13 +175,16 @@ class TableSink:
                 incremental.link_or_copy(segment.file(name), target)
                 written.append(name)
                 continue
-            part = pq.read_table(segment.file(name))
-            part = part.filter(pc.is_in(part["doc_id"], value_set=ids))
-            if part.num_rows:
+            # The documents' rows are consecutive in the file: their slice, by the counts the
+            # journal keeps (not by doc_id, which a caller's documents need not keep unique).
+            offset = sum(segment.rows[i].get(name, 0) for i in range(first))
+            length = sum(segment.rows[i].get(name, 0) for i in range(first, last))
+            if length:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                pq.write_table(part, target)
+                pq.write_table(pq.read_table(segment.file(name)).slice(offset, length), target)
+                _fsync(target)
                 written.append(name)
-        docs = [(segment.docs[d.index], d.tally) for d in group]
+        docs = [(segment.docs[d.index], d.tally, d.rows) for d in group]
         self._journal.write(incremental.journal_line(self.seq, sorted(written), docs))
         self._journal.flush()
         self._next_segment()
@@ -227,6 +233,11 @@ class TableSink:
         if kind is not None:
             self.suspend()
         return False
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
 
 
 def _join_segments(run_dir: Path, name: str, segments: list[int], formats, extra_rows=None) -> int:

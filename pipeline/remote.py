@@ -10,6 +10,7 @@ in together as a local folder's is, and it keeps no segments, so every run proce
 """
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
@@ -17,9 +18,12 @@ from typing import Iterator
 
 from .textio import InputError
 
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*")
+
 
 def is_url(item) -> bool:
-    return isinstance(item, str) and "://" in item[:64] and "\n" not in item
+    """``scheme://…`` and nothing else (a text that quotes a web address is a text)."""
+    return isinstance(item, str) and _URL.fullmatch(item) is not None
 
 
 def _filesystem(url: str, what: str):

@@ -7,6 +7,7 @@ instead of stopping, and cut very long documents into pieces (``pieces``).
 """
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 import time
@@ -105,12 +106,18 @@ def documents(inputs: Iterable, encoding: str | None = None, errors: list | None
     records. What cannot be used is recorded in ``errors`` (when given) and skipped.
     """
     seen: Counter = Counter()
+    taken: set[str] = set()
 
     def unique(doc: Document) -> Document:
+        # Two files with one stem in different folders: the second is <id>-2, unless that id is
+        # taken too (a file a-2.txt), then -3 and so on: ids stay unique within a run.
         seen[doc.doc_id] += 1
-        if seen[doc.doc_id] > 1:  # two files with one stem in different folders
-            return replace(doc, doc_id=f"{doc.doc_id}-{seen[doc.doc_id]}")
-        return doc
+        doc_id, n = doc.doc_id, seen[doc.doc_id]
+        while doc_id in taken:
+            doc_id = f"{doc.doc_id}-{n}"
+            n += 1
+        taken.add(doc_id)
+        return doc if doc_id == doc.doc_id else replace(doc, doc_id=doc_id)
 
     def failed(exc: InputError) -> None:
         if errors is None:
@@ -119,7 +126,7 @@ def documents(inputs: Iterable, encoding: str | None = None, errors: list | None
 
     for item in inputs:
         if isinstance(item, Document):
-            yield item
+            yield unique(item)
             continue
         if item == "-" or item == Path("-"):
             try:
@@ -269,8 +276,8 @@ def run_to_folder(inputs: Iterable, out_dir: str | Path, nlp=None, formats: Iter
     reused = reused_chars = 0
     if nlp is None and jobs == 1 and engine == "local":
         nlp = _load(load_options or {})
-    settings = {"load_options": load_options if load_options is not None else _config_of(nlp),
-                "doc_date": doc_date, "encoding": encoding}
+    settings = {"load_options": load_options if load_options is not None else _options_of(nlp),
+                "doc_date": doc_date, "encoding": encoding, "columns": columns, "max_chars": max_chars}
     sink_options = {"segment_docs": segment_docs} if segment_docs else {}
     with TableSink(out_dir, formats, settings=settings, reuse=not force, **sink_options) as sink:
         docs = documents(inputs, encoding, errors, max_chars, columns, stdin_format)
@@ -330,8 +337,13 @@ def _run_to_remote(inputs, url: str, **options) -> RunResult:
         shutil.rmtree(local, ignore_errors=True)
 
 
-def _config_of(nlp) -> str:
-    """What an ``nlp`` given by the caller does, for the settings fingerprint."""
+def _options_of(nlp):
+    """What an ``nlp`` given by the caller does, for the settings fingerprint: the options
+    ``pipeline.load`` built it with, else spaCy's config of it."""
+    if nlp is None:
+        return {}
+    if getattr(nlp, "zhpipe_options", None) is not None:
+        return nlp.zhpipe_options
     try:
         return nlp.config.to_str()
     except Exception:  # a pipeline whose config spaCy cannot write: its parts, by name
@@ -345,49 +357,79 @@ def _load(options: dict):
 
 
 _WORKER_NLP = None
+_WORKER_ERROR: str | None = None
+
+
+class EngineError(RuntimeError):
+    """The workers cannot run: one could not build its pipeline (a bad --gazetteer file, a
+    missing model), or an engine is not installed. Its message, once, instead of a pool that
+    starts workers again and again."""
 
 
 def _start_worker(load_options: dict) -> None:
-    global _WORKER_NLP
+    global _WORKER_NLP, _WORKER_ERROR
     os.environ["ZHPIPE_MODEL_THREADS"] = "1"
-    _WORKER_NLP = _load(load_options)
+    try:
+        _WORKER_NLP = _load(load_options)
+    except Exception as exc:  # reported by the first task; an initializer that raises is retried forever
+        _WORKER_ERROR = str(exc)
 
 
 def _worker_rows(task):
-    document, reused, doc_date = task
-    if reused:
-        return document, None
-    return document, list(iter_rows(_WORKER_NLP, document, doc_date))
+    document, doc_date = task
+    if _WORKER_ERROR is not None:
+        raise EngineError(_WORKER_ERROR)
+    return list(iter_rows(_WORKER_NLP, document, doc_date))
 
 
 def _parallel_rows(tasks, doc_date, jobs: int, load_options: dict):
     """(document, reused, rows) in input order from ``jobs`` processes. Workers are started
-    fresh (``spawn``): a model runtime's threads do not survive ``fork``. A reused document is
-    not sent: only its id goes there and back, to keep its place in the order."""
+    fresh (``spawn``): a model runtime's threads do not survive ``fork``. The pool starts at the
+    first document to process, so a re-run with nothing changed starts none; after that, a
+    reused document keeps its place in the order without being sent."""
     import collections
     import multiprocessing
     import threading
 
-    hits = collections.deque()
+    tasks = iter(tasks)
+    for document, hit in tasks:
+        if hit is None:
+            first = (document, hit)
+            break
+        yield document, hit, None
+    else:
+        return
+    waiting = collections.deque()  # (document, hit) in input order, as sent
     # Pool.imap reads its input as fast as it can: without a bound it would hold the corpus.
     ahead = threading.BoundedSemaphore(4 * jobs)
     stop = threading.Event()
 
     def work():
-        for document, hit in tasks:
+        for document, hit in itertools.chain([first], tasks):
             while not ahead.acquire(timeout=0.1):
                 if stop.is_set():  # the run ended early: let the pool's feeding thread finish
                     return
-            hits.append(hit)
-            yield (replace(document, text="") if hit else document), hit is not None, doc_date
+            if hit is None:
+                waiting.append((document, hit))
+                yield document, doc_date
+            else:  # not sent, and kept without its text: a long run of them would hold the corpus
+                waiting.append((replace(document, text=""), hit))
+                ahead.release()
 
     context = multiprocessing.get_context("spawn")
     with context.Pool(jobs, initializer=_start_worker, initargs=(load_options,)) as pool:
-        # imap keeps the order; a small chunk keeps every worker busy without reading far ahead.
         try:
-            for document, rows in pool.imap(_worker_rows, work(), chunksize=1):
+            # imap keeps the order; a small chunk keeps every worker busy without reading far ahead.
+            for rows in pool.imap(_worker_rows, work(), chunksize=1):
+                while waiting[0][1] is not None:  # reused ones before it
+                    document, hit = waiting.popleft()
+                    yield document, hit, None
+                document, _ = waiting.popleft()
                 ahead.release()
-                yield document, hits.popleft(), rows
+                yield document, None, rows
+            while waiting:  # reused ones after the last processed
+                document, hit = waiting.popleft()
+                yield document, hit, None
         finally:
             stop.set()
 

@@ -6,7 +6,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-
 DEFAULT_MAX_CHARS = 50_000_000
 
 
@@ -131,18 +130,26 @@ def read_stdin(encoding: str | None = None, max_chars: int = DEFAULT_MAX_CHARS) 
     return _document("stdin", data, "standard input", "-", encoding, max_chars)
 
 
+def _is_input_below(folder: Path, path: Path) -> bool:
+    """Hidden files and folders are not inputs, nor are the tables of an output folder (one with
+    ``.zhpipe`` state) below the input folder: ``zhpipe run corpus -o corpus/out`` twice reads
+    the corpus both times, not the first run's tables."""
+    parts = path.relative_to(folder).parts
+    if any(part.startswith(".") for part in parts):
+        return False
+    return not any((folder.joinpath(*parts[:i]) / ".zhpipe").is_dir() for i in range(len(parts)))
+
+
 def expand_paths(paths) -> list[Path]:
     """Files as given, folders as every input file below them (sorted): ``*.txt`` and record
     files (``.jsonl``, ``.csv``, ``.tsv``, ``.parquet``), each also as ``.gz`` or ``.zst``,
-    hidden ones (``.name``) aside. Missing paths are kept, for their errors."""
+    hidden ones (``.name``) and output folders aside. Missing paths are kept, for their errors."""
     from .sources import is_input_file
 
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            # Hidden files and folders are not inputs: an output folder's .zhpipe state may lie below.
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and is_input_file(q)
-                              and not any(part.startswith(".") for part in q.relative_to(p).parts)))
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and is_input_file(q) and _is_input_below(p, q)))
         else:
             out.append(p)
     return out

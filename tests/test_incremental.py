@@ -168,3 +168,73 @@ def test_cli_force_and_engine_options(tmp_path):
                          timeout=600)
     assert bad.returncode == 2 and "--engine dask" in bad.stderr
     assert os.path.exists(out / "entities.parquet")
+
+
+def test_documents_with_one_name_keep_their_own_rows_when_one_changes(tmp_path):
+    corpus = tmp_path / "in"
+    for folder, text in (("", TEXTS[0]), ("x", TEXTS[1]), ("y", TEXTS[2])):
+        (corpus / folder).mkdir(parents=True, exist_ok=True)
+    (corpus / "a-2.txt").write_text(TEXTS[0], encoding="utf-8")
+    (corpus / "x" / "a.txt").write_text(TEXTS[1], encoding="utf-8")
+    (corpus / "y" / "a.txt").write_text(TEXTS[2], encoding="utf-8")
+    first = run(corpus, tmp_path / "out", segment_docs=3)
+    ids = list(runner.read_tables(tmp_path / "out")["documents"].doc_id)
+    assert len(set(ids)) == 3, ids  # a-2.txt, then x/a.txt as a, then y/a.txt not a-2 again
+    (corpus / "x" / "a.txt").write_text(TEXTS[3], encoding="utf-8")
+    assert first.reused == 0 and run(corpus, tmp_path / "out").reused == 2
+    run(corpus, tmp_path / "fresh")
+    assert table_bytes(tmp_path / "out") == table_bytes(tmp_path / "fresh")
+
+
+def test_a_record_date_is_part_of_what_a_document_is(tmp_path):
+    records = tmp_path / "in" / "news.jsonl"
+    records.parent.mkdir()
+
+    def write(second_date):
+        records.write_text("".join(
+            f'{{"id": "n{i}", "text": "今天，{t}", "date": "{second_date if i == 1 else "2020-05-01"}"}}\n'
+            for i, t in enumerate(TEXTS[:3])), encoding="utf-8")
+
+    columns = Columns(date="date")
+    write("2020-05-01")
+    runner.run_to_folder([records], tmp_path / "out", load_options=OPTIONS, columns=columns)
+    write("2021-06-02")
+    again = runner.run_to_folder([records], tmp_path / "out", load_options=OPTIONS, columns=columns)
+    assert again.reused == 2
+    dates = runner.read_tables(tmp_path / "out")["dates"]
+    assert "2021-06-02" in set(dates[dates.doc_id == "n1"].value)
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_read_back(tmp_path):
+    corpus = write_corpus(tmp_path / "in", TEXTS[:2])
+    assert run(corpus, corpus / "out").summary()["documents"] == 2
+    again = run(corpus, corpus / "out")
+    assert again.summary()["documents"] == 2 and again.reused == 2 and not again.errors
+
+
+def test_force_clears_what_a_killed_run_left(tmp_path):
+    corpus = write_corpus(tmp_path / "in")
+    proc = subprocess.run([sys.executable, "-c", KILLED_MIDWAY, str(corpus), str(tmp_path / "out")],
+                          cwd=ROOT, capture_output=True, timeout=600)
+    assert proc.returncode == -signal.SIGKILL
+    forced = run(corpus, tmp_path / "out", force=True)
+    assert forced.reused == 0
+    assert len(list((tmp_path / "out" / ".zhpipe" / "runs").iterdir())) == 1
+
+
+def test_a_text_that_quotes_a_web_address_is_a_text(tmp_path):
+    from pipeline.remote import is_url
+
+    assert is_url("s3://bucket/corpus/") and is_url("memory://x") and not is_url("来源：http://example.cn 报道")
+    result = runner.process(["据新华网http://example.cn报道，2006年哈萨克斯坦加入上海合作组织。"])
+    assert not result.errors and len(result.frames["documents"]) == 1
+
+
+def test_workers_that_cannot_start_give_one_line_not_a_hang(tmp_path):
+    corpus = write_corpus(tmp_path / "in", TEXTS[:2])
+    bad = tmp_path / "names.csv"
+    bad.write_text("name,label\n北京,NOT_A_LABEL\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "run", str(corpus), "-o", str(tmp_path / "out"),
+                           "-j", "2", "--gazetteer", str(bad)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr and "names.csv" in proc.stderr
