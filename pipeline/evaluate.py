@@ -15,14 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import gold as gold_module
-from .scoring import (
-    PRF,
-    ArgRef,
-    match_relations,
-    match_spans,
-    prf_from_pairs,
-    value_accuracy,
-)
+from .scoring import PRF, ArgRef, match_relations, match_spans, prf_from_pairs, value_accuracy
 from .stages.sentences import split_sentences
 
 SPAN_STAGES = {"entities": "label", "dates": "type", "numbers": "label"}

@@ -17,6 +17,7 @@ from functools import lru_cache
 from ..numerals import is_digit_string, parse_number, tidy
 from ..resources import load_yaml
 
+
 TIMEML_MODS = frozenset({"BEFORE", "AFTER", "ON_OR_BEFORE", "ON_OR_AFTER", "LESS_THAN", "MORE_THAN",
                          "EQUAL_OR_LESS", "EQUAL_OR_MORE", "START", "MID", "END", "APPROX"})
 

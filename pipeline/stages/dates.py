@@ -24,17 +24,8 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
-from .date_phrases import (
-    Anchor,
-    Calendar,
-    DateTables,
-    Phrase,
-    century_prefix,
-    date_tables,
-    joined_durations,
-    scan_phrases,
-    word_after,
-)
+from .date_phrases import (Anchor, Calendar, DateTables, Phrase, century_prefix, date_tables,
+                           joined_durations, scan_phrases, word_after)
 from .normalize import TextView
 from .shared import CLAUSE_BREAK, TITLE
 

@@ -22,7 +22,6 @@ from .entity_candidates import DASH, GAZETTEER, HAN, MODEL, RULE, Candidate, res
 from .entity_rules import rule_candidates
 from .normalize import TextView
 
-
 @dataclass(frozen=True)
 class EntityMention:
     start: int          # offsets into the original text

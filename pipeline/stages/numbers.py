@@ -25,13 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from ..numerals import (
-    DIGIT_VALUES,
-    is_approximate_range,
-    is_digit_string,
-    parse_number,
-    tidy,
-)
+from ..numerals import DIGIT_VALUES, is_approximate_range, is_digit_string, parse_number, tidy
 from ..resources import load_yaml
 from .normalize import TextView
 from .shared import CLAUSE_BREAK, TITLE

@@ -41,9 +41,10 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from .relation_patterns import RelationPattern, Role
 from .relation_deps import parsed_arguments
-from .relation_patterns import PatternError, RelationPattern, Role, load_patterns  # noqa: F401  (this stage's API, as README shows)
 from .relation_text import _Date, _Document, _Hit, _Mention, _Reader
+from .relation_patterns import PatternError, load_patterns  # noqa: F401  (this stage's API, as README shows)
 
 MODALITIES = ("asserted", "negated", "planned")
 _CLOSING = set("。！？；，、,.;!?…）)]」』”’\"'\n")  # after the trigger: the clause ends, no object follows

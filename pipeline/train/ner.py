@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy
 
 from ..resources import data_path
-from ..stages.ner_model import MODEL_FILE, Vocabulary, spans_of, tag_names, viterbi
+from ..stages.ner_model import MODEL_FILE, spans_of, tag_names, viterbi, Vocabulary
 from . import ner_data
 
 
