@@ -238,3 +238,17 @@ def test_workers_that_cannot_start_give_one_line_not_a_hang(tmp_path):
                            "-j", "2", "--gazetteer", str(bad)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 2, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr and "names.csv" in proc.stderr
+
+
+def test_a_scheduler_given_by_address_runs_the_documents(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    corpus = write_corpus(tmp_path / "in", TEXTS[:3])
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        proc = subprocess.run([sys.executable, "-m", "pipeline", "run", str(corpus), "-o", str(tmp_path / "dask"),
+                               "--no-model", "--engine", "dask", "--scheduler", cluster.scheduler_address],
+                              cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    run(corpus, tmp_path / "local")
+    local, dask = (runner.read_tables(tmp_path / name) for name in ("local", "dask"))
+    assert all(local[name].equals(dask[name]) for name in local)
