@@ -245,3 +245,11 @@ def test_a_language_inside_a_persons_name_is_the_name(run):
 ])
 def test_real_text_kinds_second_round(run, sentence, text, label):
     assert find(run(sentence), text).label == label
+
+
+def test_a_modern_place_in_brackets_is_not_another_name_of_the_old_one(run):
+    # X（今Y）glosses where X is now; X（Y）would make Y an alias of X.
+    doc = run("王羲之祖籍琅琊临沂（今山东省临沂市），后迁居会稽山阴（今浙江省绍兴市）。")
+    found = {(e.text, e.label_) for e in doc.ents}
+    assert {("山东省", "GPE"), ("临沂市", "GPE"), ("浙江省", "GPE"), ("绍兴市", "GPE")} <= found
+    assert not any(e.text.startswith("今") for e in doc.ents)
