@@ -24,6 +24,7 @@ import os
 import shutil
 import time
 import uuid
+from functools import lru_cache
 from pathlib import Path
 
 from . import incremental, tables
@@ -134,12 +135,13 @@ class TableSink:
         for name, writer in self._writers.items():
             writer.close()
             _fsync(incremental.part_path(self.run_dir, name, self.seq))  # on disk before the journal names it
-        self._journal.write(incremental.journal_line(self.seq, sorted(self._writers), self._segment_docs))
+        self._segment_complete(sorted(self._writers), self._segment_docs)
+
+    def _segment_complete(self, tables_written: list[str], docs: list[tuple]) -> None:
+        """Name the open segment, whose files are on disk, in the journal; the next one opens."""
+        self._journal.write(incremental.journal_line(self.seq, tables_written, docs))
         self._journal.flush()
         os.fsync(self._journal.fileno())
-        self._next_segment()
-
-    def _next_segment(self) -> None:
         self.segments.append(self.seq)
         self.seq += 1
         self._writers, self._segment_rows, self._segment_docs, self._doc_rows = {}, {}, [], {}
@@ -184,10 +186,7 @@ class TableSink:
                 pq.write_table(pq.read_table(segment.file(name)).slice(offset, length), target)
                 _fsync(target)
                 written.append(name)
-        docs = [(segment.docs[d.index], d.tally, d.rows) for d in group]
-        self._journal.write(incremental.journal_line(self.seq, sorted(written), docs))
-        self._journal.flush()
-        self._next_segment()
+        self._segment_complete(sorted(written), [(segment.docs[d.index], d.tally, d.rows) for d in group])
 
     def commit(self, summary: dict | None = None) -> list[Path]:
         """Finish every table and switch them in; returns the paths a reader opens."""
@@ -285,6 +284,7 @@ def _join_segments(run_dir: Path, name: str, segments: list[int], formats, extra
     return count
 
 
+@lru_cache(maxsize=None)
 def _with_pandas_metadata(name: str):
     """The table's schema with the pandas metadata pandas itself would write (string columns read
     back as pandas strings, not objects)."""

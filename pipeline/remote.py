@@ -1,9 +1,9 @@
 """Inputs and outputs named by URL (``s3://…``, ``gs://…``, ``memory://…``, ``file://…``), read and
 written through fsspec: whatever file systems the user's fsspec has (s3fs, gcsfs, …) work.
 
-A remote input is read as a local one would be: a text file is decoded from its bytes, a record
-file is copied to a local temporary file first (streamed, never held whole) and read from
-there; a folder (a prefix) is every input file below it. Every row names the URL. A remote
+A remote input is read as a local one would be: the file is copied to a local temporary file
+(streamed, never held whole) and read from there by the local readers; a folder (a prefix) is
+every input file below it. Every row names the URL. A remote
 output folder gets the tables a local run wrote, copied file by file once the run is complete:
 each object is whole (an object store replaces an object in one step), the set is not switched
 in together as a local folder's is, and it keeps no segments, so every run processes all.
@@ -14,7 +14,6 @@ import re
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
-from typing import Iterator
 
 from .textio import InputError
 
@@ -56,35 +55,6 @@ def input_files(url: str) -> list[str]:
         raise InputError(url, f"cannot be listed ({exc})", "check the URL and your access to it",
                          reason="unreadable") from None
     return [url]
-
-
-def read_bytes(url: str) -> bytes:
-    fs, path = _filesystem(url, "inputs")
-    try:
-        return fs.cat_file(path)
-    except FileNotFoundError:
-        raise InputError(url, "no such file", "check the URL", reason="missing") from None
-    except OSError as exc:
-        raise InputError(url, f"cannot be read ({exc})", "check the URL and your access to it",
-                         reason="unreadable") from None
-
-
-def decompress(data: bytes, name: str, url: str) -> bytes:
-    import gzip
-    import zlib
-
-    import zstandard
-
-    suffix = PurePosixPath(name).suffix.lower()
-    try:
-        if suffix == ".gz":
-            return gzip.decompress(data)
-        if suffix == ".zst":
-            return zstandard.ZstdDecompressor().decompressobj().decompress(data)
-    except (OSError, EOFError, zlib.error, zstandard.ZstdError) as exc:
-        raise InputError(url, f"cannot be decompressed ({exc})", "check that the file is whole",
-                         reason="bad_compression") from None
-    return data
 
 
 class LocalCopy:
@@ -132,11 +102,3 @@ def upload_tables(paths: list[Path], url: str) -> list[str]:
         written.append(fs.unstrip_protocol(target))
     return written
 
-
-def local_sources(paths: Iterator) -> Iterator:
-    """The items of an input list, URLs expanded to their files."""
-    for item in paths:
-        if is_url(item):
-            yield from input_files(item)
-        else:
-            yield item

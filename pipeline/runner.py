@@ -9,28 +9,20 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import incremental, tables
 from .output import FORMATS, TableSink
 from .pieces import PIECE_CHARS, pieces_rows
-from .remote import LocalCopy, decompress, input_files, is_url, read_bytes
+from .remote import LocalCopy, input_files, is_url
 from .sources import Columns, count_records, record_format, records
-from .textio import (
-    DEFAULT_MAX_CHARS,
-    Document,
-    InputError,
-    document_from_bytes,
-    document_id,
-    expand_paths,
-    read_stdin,
-    read_text,
-)
+from .textio import DEFAULT_MAX_CHARS, Document, InputError, expand_paths, read_stdin, read_text
 
 
 @dataclass
@@ -159,14 +151,17 @@ def documents(inputs: Iterable, encoding: str | None = None, errors: list | None
 
 
 def _remote_documents(url: str, encoding, columns: Columns, errors: list | None, max_chars: int):
-    """The documents of one file named by URL (``remote``)."""
-    name = PurePosixPath(url.split("://", 1)[1])
-    if record_format(name):
-        with LocalCopy(url) as local:
+    """The documents of one file named by URL: read from a local copy as a local file is
+    (``remote.LocalCopy``), named by its URL."""
+    with LocalCopy(url) as local:
+        if record_format(local):
             yield from _record_documents(local, columns, errors, max_chars, label=url)
-        return
-    data = decompress(read_bytes(url), name.name, url)
-    yield document_from_bytes(document_id(name), data, url, encoding, max_chars)
+            return
+        try:
+            document = read_text(local, encoding, max_chars)
+        except InputError as exc:
+            raise InputError(url, exc.problem, exc.hint, exc.reason) from None
+    yield replace(document, path=url)
 
 
 def count_documents(inputs: Iterable) -> int | None:
@@ -332,8 +327,6 @@ def _run_to_remote(inputs, url: str, **options) -> RunResult:
             result.written = upload_tables(result.written, url)
         return result
     finally:
-        import shutil
-
         shutil.rmtree(local, ignore_errors=True)
 
 

@@ -6,6 +6,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+
 DEFAULT_MAX_CHARS = 50_000_000
 
 
@@ -62,12 +63,6 @@ def document_id(path: Path) -> str:
         if name.lower().endswith(suffix):
             name = name[:-len(suffix)]
     return Path(name).stem
-
-
-def document_from_bytes(doc_id: str, data: bytes, path: str, encoding: str | None = None,
-                        max_chars: int = DEFAULT_MAX_CHARS) -> Document:
-    """A document from bytes read elsewhere (a remote file's), decoded as a file's are."""
-    return _document(doc_id, data, path, path, encoding, max_chars)
 
 
 def _document(doc_id: str, data: bytes, source, path: str, encoding: str | None, max_chars: int) -> Document:
