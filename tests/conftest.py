@@ -26,6 +26,17 @@ def run(nlp):
 
 
 @pytest.fixture(scope="session")
+def run_ours():
+    """Like ``run``, with our own entity model (``--ner ours``)."""
+    import pipeline
+    from pipeline.runner import run_document
+    from pipeline.textio import Document
+
+    nlp = pipeline.load(ner="ours")
+    return lambda text, doc_date=None: run_document(nlp, Document("test", text), doc_date)
+
+
+@pytest.fixture(scope="session")
 def sample_doc(run):
     text = (ROOT / "corpus" / "csto-overview.txt").read_text(encoding="utf-8")
     return run(text)

@@ -75,11 +75,17 @@ _REPEATED_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "PROD
 def repeated_names(text: str, token_bounds: set[int], entities: list[Candidate], word_tags: dict) -> list[Candidate]:
     """One name, one referent in a document: a name found once is the same name wherever else it
     stands as whole words (the model finds 占旭刚 in one sentence and misses it in the next).
-    Found with the lowest precedence, so they never displace another entity. A name that is also
-    a common word (the codename “通道”, a channel) is not carried over."""
-    occupied = bytearray(len(text))
+    They never displace a rule's or a gazetteer's entity, nor cut across the model's; a shorter
+    name the model found inside one gives way to it (奥罗 of 奥罗克族, where 奥罗克族 is found
+    elsewhere). A name that is also a common word (the codename “通道”, a channel) is not carried
+    over."""
+    occupied = bytearray(len(text))  # under a rule's or a gazetteer's entity
+    inside = bytearray(len(text) + 1)  # strictly inside the model's
     for c in entities:
-        occupied[c.start:c.end] = b"\x01" * (c.end - c.start)
+        if c.source == MODEL:
+            inside[c.start + 1:c.end] = b"\x01" * (c.end - c.start - 1)
+        else:
+            occupied[c.start:c.end] = b"\x01" * (c.end - c.start)
 
     def carried(name: str) -> bool:
         tag = word_tags.get(name)
@@ -94,12 +100,12 @@ def repeated_names(text: str, token_bounds: set[int], entities: list[Candidate],
     lengths = sorted({len(n) for n in names}, reverse=True)
     found = []
     for s in sorted(token_bounds):
-        if s >= len(text) or occupied[s]:
+        if s >= len(text) or occupied[s] or inside[s]:
             continue
         for length in lengths:
             e = s + length
             c = names.get(text[s:e])
-            if c is not None and e in token_bounds and not any(occupied[s:e]):
+            if c is not None and e in token_bounds and not inside[e] and not any(occupied[s:e]):
                 found.append(Candidate(s, e, c.label, c.canonical, c.kb_id, MODEL))
                 occupied[s:e] = b"\x01" * (e - s)
                 break
@@ -132,6 +138,14 @@ def place_shapes(text: str, candidates: list[Candidate], rules: dict, token_boun
     extensions = tuple(sorted(rules["region_extensions"], key=len, reverse=True))
     polity_heads = tuple(sorted(rules["polity_heads"], key=len, reverse=True))
     polity_prefixes = tuple(rules["polity_prefixes"])
+
+    def direction_before(start: int) -> bool:
+        """A direction word before a polity is part of its name when it is a word of its own
+        (东|罗马帝国) or jieba joins it to the name (东罗马|帝国), not when it ends another word
+        (中东|罗马帝国)."""
+        return bool(start) and text[start - 1] in polity_prefixes and \
+            (start - 1 in token_bounds or start not in token_bounds)
+
     out: list[Candidate] = []
     extended_to = -1
     for c in candidates:
@@ -141,14 +155,17 @@ def place_shapes(text: str, candidates: list[Candidate], rules: dict, token_boun
         if c.label == "GPE" and not name.endswith(polity_heads) and \
                 (head := next((x for x in polity_heads if text.startswith(x, c.end)), None)):
             # 罗马 + 帝国, 萨克森 + 公国: one polity; 东罗马帝国 with its direction.
-            glued = c.start and text[c.start - 1] in polity_prefixes and c.start not in token_bounds
-            start = c.start - 1 if glued else c.start
+            start = c.start - 1 if direction_before(c.start) else c.start
             c = replace(c, start=start, end=c.end + len(head), canonical=text[start:c.end + len(head)], kb_id="")
             extended_to = c.end
             if out and out[-1].end > c.start:
                 out.pop()
             out.append(c)
             continue
+        if c.label == "GPE" and name.endswith(polity_heads) and direction_before(c.start):
+            # 东|罗马帝国 where the model found 罗马帝国: the direction is in the name.
+            c = replace(c, start=c.start - 1, canonical=text[c.start - 1:c.end], kb_id="")
+            name = text[c.start:c.end]
         if c.label == "LOC" and (ext := next((x for x in extensions if text.startswith(x, c.end)), None)):
             # 非洲大陆: the model splits it as 非洲 + 大陆 (a "GPE"), it is one region.
             c = replace(c, end=c.end + len(ext), canonical=c.canonical + ext)
@@ -308,9 +325,14 @@ def _abbreviation_candidates(text, token_bounds, full_matches, gazetteer: Gazett
 def model_candidates(view: TextView, sentences, token_bounds: set[int], resources: EntityResources) -> list[Candidate]:
     rules, gazetteer = resources.rules, resources.gazetteer
     stoplist = set(rules["model_stoplist"])
+    names = rules["person_names"]
+    trailing_titles = tuple(sorted(names["trailing_titles"] + names["titles"], key=len, reverse=True))
+    generic_nouns = set(rules["model_generic_nouns"])
     edge_particles = set(rules["model_edge_particles"])
     leading_classifiers = set(rules["model_leading_classifiers"])
     group_heads = tuple(rules["model_group_heads"])
+    locatives = rules["model_leading_locatives"]
+    leading_locative = re.compile(rf".{{0,1}}[{''.join(locatives['directions'])}][{''.join(locatives['verbs'])}]")
     # A line of a few characters (a heading, a table cell) gives the model no context to go on;
     # a very long "sentence" (no punctuation for pages) is fed in windows.
     spans = [window for s, e in sentences if e - s >= 5
@@ -322,23 +344,30 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
     for (offset, _), names in zip(spans, batches):
         for start, end, label in names:
             start, end = offset + start, offset + end
-            # A model sometimes takes white space or punctuation into a name: trim it off.
-            while start < end and not _is_name_char(view.working[start]):
+            # A name does not run on into a bracket (艾尔多安 (Erdogan, 楢崎龙（天保): the bracket
+            # opens a gloss of it.
+            cut = min((k for k in (view.working.find(b, start, end) for b in "(（") if k > start), default=end)
+            end = cut
+            # A model sometimes takes white space, punctuation or an interpunct (·奥古斯都·霍诺留)
+            # into the edge of a name: trim it off.
+            while start < end and not view.working[start].isalnum():
                 start += 1
-            while end > start and not _is_name_char(view.working[end - 1]):
+            while end > start and not view.working[end - 1].isalnum():
                 end -= 1
             while end - start > 2 and view.working[end - 1] in edge_particles:
                 end -= 1
             start, end = _to_word_edges(start, end, bounds, resources.word_tags, view.working)
+            if (m := leading_locative.match(view.working, start, end)) and end - m.end() >= 2:
+                start = m.end()  # 东为|藻韵楼
             # 212 名奥罗克族: the classifier of a number before the name is not in it.
             if end - start > 2 and view.working[start] in leading_classifiers and start and \
                     (view.working[start - 1].isdigit() or view.working[start - 2:start - 1].isdigit()):
                 start += 1
             surface = view.working[start:end]
-            if not surface or not HAN.search(surface) or surface in stoplist or \
+            if not surface or not HAN.search(surface) or surface in stoplist or surface in generic_nouns or \
                     any(surface.startswith(w) and len(surface) - len(w) <= 1 for w in stoplist if len(w) > 1):
                 continue
-            if surface.endswith(group_heads) and len(surface) > 2:
+            if surface.endswith(group_heads) and len(surface) > 2 and label != "PERSON":
                 label = "NORP"  # 奥罗奇族, 汉族: an ethnic group, not an organisation
             if _not_a_name(surface, label, view.working, start, end, resources):
                 continue
@@ -360,8 +389,75 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
                 label = place_label(surface, rules)
             elif len(surface) > 2 and place_label(surface, rules) == "FAC":
                 label = "FAC"  # 翔鸾阁, 信乐寺: a building, whatever else the model called it
+            if label == "PERSON":
+                start = _surname_start(view.working, start, rules["person_names"]["japanese_surnames"])
+                end = _before_trailing_title(view.working, start, end, trailing_titles)
+                if end - start < 2:
+                    continue  # 吴丞相: a place's chancellor, no name
+                surface = view.working[start:end]
             found.append(Candidate(start, end, label, surface, "", MODEL))
-    return found
+    return one_label_per_name(view.working, found, rules)
+
+
+def _before_trailing_title(text: str, start: int, end: int, titles: tuple) -> int:
+    """葛罗男爵 → 葛罗: where a person's name ends when the model ran it into a title after it."""
+    title = next((t for t in titles if text.endswith(t, start, end)), None)
+    return end - len(title) if title else end
+
+
+def _surname_start(text: str, start: int, surnames) -> int:
+    """长|谷川町子 → 长谷川町子: a person's name the model began inside a family name (the family
+    name starts before the span and runs into it) begins with the family name; not a name that
+    begins with a family name of its own (和|田中角荣 is not 和田)."""
+    if any(text.startswith(s, start) for s in surnames):
+        return start
+    for k in (1, 2):
+        if start - k >= 0 and any(len(s) > k and text.startswith(s, start - k) for s in surnames):
+            return start - k
+    return start
+
+
+def one_label_per_name(text: str, candidates: list[Candidate], rules: dict) -> list[Candidate]:
+    """One name, one kind of thing in a document: where the model gives one name different
+    labels (阿拉里克 a person in one sentence, a place in the next), every mention takes the label
+    most of them have, a mention with its label's own context (a title before a person, a place
+    preposition before a place) counting twice; a tie changes nothing. The short form of a person
+    named in full in the document (特朗普 after 唐纳德·特朗普, 龙马 after 坂本龙马) is that person.
+    Names the gazetteer knows keep its label."""
+    names = rules["person_names"]
+    titles, verbs = tuple(names["titles"]), tuple(names["speech_verbs"])
+    context = rules["place_context"]
+    short_forms = set()
+    for c in candidates:
+        if c.label == "PERSON":
+            full = text[c.start:c.end]
+            for sep in ("·", "•"):
+                if sep in full and len(full.rsplit(sep, 1)[1]) >= 2:
+                    short_forms.add(full.rsplit(sep, 1)[1])
+            short_forms.update(full[len(s):] for s in names["japanese_surnames"]
+                               if full.startswith(s) and len(full) - len(s) >= 2)
+    votes: dict[str, dict[str, int]] = {}
+    for c in candidates:
+        if c.kb_id:
+            continue
+        weight = 1
+        if c.label == "PERSON" and (text.endswith(titles, 0, c.start) or text.startswith(verbs, c.end)):
+            weight = 2
+        elif c.label == "GPE" and (text.endswith(tuple(context["before"]), 0, c.start) or
+                                   text.startswith(tuple(context["after"]), c.end)):
+            weight = 2
+        tally = votes.setdefault(text[c.start:c.end], {})
+        tally[c.label] = tally.get(c.label, 0) + weight
+    chosen = {}
+    for surface, tally in votes.items():
+        if surface in short_forms:
+            chosen[surface] = "PERSON"
+        elif len(tally) > 1:
+            ranked = sorted(tally.values(), reverse=True)
+            if ranked[0] > ranked[1]:
+                chosen[surface] = max(tally, key=tally.get)
+    return [replace(c, label=chosen[text[c.start:c.end]]) if not c.kb_id and text[c.start:c.end] in chosen else c
+            for c in candidates]
 
 
 _COUNTED_PLACES = re.compile(r"^[\d一二两三四五六七八九十百千数多各诸全该此本]+[国方省市州]$")
@@ -430,10 +526,6 @@ def looks_like_person(name: str, names: dict) -> bool:
 def _japanese_name(name: str, names: dict) -> bool:
     """坂本龙马, 长谷川町子: a Japanese family name and one to three characters of a given name."""
     return any(name.startswith(s) and 1 <= len(name) - len(s) <= 3 for s in names["japanese_surnames"])
-
-
-def _is_name_char(ch: str) -> bool:
-    return ch.isalnum() or ch in "·•-—"
 
 
 def place_label(name: str, rules: dict) -> str:
