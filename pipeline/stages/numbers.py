@@ -269,7 +269,8 @@ def _read_number(text: str, pos: int, tables: _Tables, accepted) -> _Reading | N
                 unit, unit_end = after, unit_end + len(after)
         if bare_multiplier and not approx and not _approx_before(text, pos, tables, bare=True):
             return None  # 千家万户: a lone multiplier is a number only when approximate (近百家)
-        if core == "一" and unit in d["indefinite_classifiers"] and _indefinite(text, pos, tables):
+        if core == "一" and ((unit in d["indefinite_classifiers"] and _indefinite(text, pos, tables)) or
+                            (label == "QUANTITY" and _after_copula(text, pos, tables))):
             return _Reading(pos, unit_end, None)
         return _Reading(pos, unit_end, label, value, unit, approx, pos)
     suffix = tables.cardinal_suffixes.at(text, end)
@@ -453,6 +454,17 @@ def _indefinite(text: str, pos: int, tables: _Tables) -> bool:
     """一个 after 是/为/成为/这/了…: the indefinite article, not a count."""
     return any(text.startswith(w, pos - len(w)) for w in tables.data["indefinite_triggers"]
                if pos >= len(w))
+
+
+def _after_copula(text: str, pos: int, tables: _Tables) -> bool:
+    """一名 in 成为一名律师 or 他是该院的一名法官: classifies, counts nothing."""
+    copulas = tables.data["copulas"]
+    clause = CLAUSE_BREAK.split(text[max(0, pos - 40):pos])[-1]
+    for word in tables.data["copula_lookalikes"]:
+        clause = clause.replace(word, "\0" * len(word))
+    if clause.endswith(tuple(copulas)):
+        return True
+    return clause.endswith("的") and any(w in clause for w in copulas)
 
 
 def _identifier(text: str, pos: int, end: int, tables: _Tables) -> bool:
