@@ -166,12 +166,17 @@ class DatesComponent:
 
 class NumbersComponent:
     def __init__(self, nlp):
-        pass
+        self.resources = nlp.zhpipe_resources
 
     def __call__(self, doc: Doc) -> Doc:
         from .stages.numbers import find_numbers
 
-        doc._.numbers = find_numbers(doc._.view, dates=doc._.dates or [], entities=doc._.entities or [])
+        view, tags = doc._.view, self.resources.segmenter.word_tags()
+        words = []
+        for token in doc:
+            start, end = view.to_working(token.idx, token.idx + len(token))
+            words.append((start, end, tags.get(view.working[start:end], "")))
+        doc._.numbers = find_numbers(view, dates=doc._.dates or [], entities=doc._.entities or [], words=words)
         return doc
 
 

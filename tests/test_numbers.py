@@ -157,3 +157,14 @@ def test_property_spans_and_values(text):
                max_size=40))
 def test_property_on_noise(text):
     test_property_spans_and_values.hypothesis.inner_test(text)
+
+
+@pytest.mark.parametrize("sentence, text, unit", [
+    ("她在州府的一個市政廳談到了計劃。", "一個市政廳", "市政厅"),
+    ("小說描寫一個地主少爺順應新興資本主義的故事。", "一個地主少爺", "地主少爷"),
+    ("該組織有三個聯合部隊集團。", "三個聯合部隊集團", "联合部队集团"),
+])
+def test_the_noun_a_generic_count_counts_ends_before_a_verb(run, sentence, text, unit):
+    # The segmenter's words, in the pipeline: a verb after the noun's first word ends it.
+    found = [(m.text, m.unit) for m in run(sentence)._.numbers]
+    assert (text, unit) in found, found

@@ -144,11 +144,15 @@ class _Reading:
 
 # --- the heart -------------------------------------------------------------------------------------
 
-def find_numbers(view: TextView, dates: Iterable = (), entities: Iterable = ()) -> list[NumberMention]:
+def find_numbers(view: TextView, dates: Iterable = (), entities: Iterable = (),
+                 words: Iterable[tuple[int, int, str]] = ()) -> list[NumberMention]:
     """Number mentions in ``view``, sorted, with original offsets.
 
     ``dates`` (DateMention) and ``entities`` (anything with ``start``/``end`` in original offsets)
     cover digits that are no numbers: a date's, or a name's (``第37届东盟峰会`` as an EVENT).
+    ``words`` — the segmenter's words as working-copy (start, end, dictionary tag) — end the noun
+    a 个 counts before a verb or an adverb after its first word (一个市政厅|谈到, 一个地主少爷|顺应;
+    but 三个联合部队集团).
     """
     tables = _tables()
     text = view.working
@@ -157,7 +161,7 @@ def find_numbers(view: TextView, dates: Iterable = (), entities: Iterable = ()) 
     spans = [view.to_working(x.start, x.end) for x in [*dates, *entities] if x.end > x.start]
     for start, end in spans + [m.span() for m in TITLE.finditer(text)]:
         covered[start:end] = b"\x01" * (end - start)
-    mentions, readings = [], _Accepted(text)
+    mentions, readings = [], _Accepted(text, words, tables.data["noun_stop_tags"])
     for reading in _scan(text, tables, readings):
         if reading.label is None:
             continue
@@ -173,9 +177,11 @@ def find_numbers(view: TextView, dates: Iterable = (), entities: Iterable = ()) 
 class _Accepted(list):
     """The readings kept so far, in order, and the sentence starts of the text (for 其中/共有 N个)."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, words: Iterable[tuple[int, int, str]] = (), stop_tags: Iterable[str] = ()):
         super().__init__()
         self.sentence_starts = [0] + [m.end() for m in _SENTENCE_BREAK.finditer(text)]
+        stop_tags = set(stop_tags)
+        self.stop_word_starts = {s for s, _, tag in words if tag in stop_tags}
 
     def sentence_start(self, pos: int) -> int:
         return self.sentence_starts[bisect.bisect_right(self.sentence_starts, pos) - 1]
@@ -323,7 +329,7 @@ def _generic_count(text, pos, end, value, approx, m, tables: _Tables, accepted) 
     core = m["core"] or ""
     if core == "一" and _indefinite(text, pos, tables):
         return _Reading(pos, counter_end, None)  # 这是一个集体防御组织: the indefinite article
-    noun_end = _noun_after(text, counter_end, tables)
+    noun_end = _noun_after(text, counter_end, tables, accepted)
     if noun_end > counter_end:
         return _Reading(pos, noun_end, "QUANTITY", value, text[counter_end:noun_end], approx, pos)
     noun = _noun_before(text, pos, tables, accepted) or _noun_after_clause(text, counter_end, tables)
@@ -371,7 +377,7 @@ def _read_ordinal(text: str, pos: int, tables: _Tables, accepted) -> _Reading | 
         return _Reading(pos, end, None)  # 第二工程处, 第一中学: the ordinal is part of a name
     unit = _unit_at(text, end, tables, not m.group()[0].isdigit())
     if unit in tables.generic:
-        noun_end = _noun_after(text, end + 1, tables)
+        noun_end = _noun_after(text, end + 1, tables, accepted)
         if noun_end > end + 1:
             return _Reading(pos, noun_end, "ORDINAL", value, text[end + 1:noun_end], False, start)
         return _Reading(pos, end + 1, "ORDINAL", value, _noun_after_clause(text, end + 1, tables),
@@ -395,7 +401,7 @@ def _read_first(text: str, pos: int, tables: _Tables, accepted) -> _Reading | No
         return None
     end = pos + len(word) + len(unit)
     if unit in tables.generic:
-        noun_end = _noun_after(text, end, tables)
+        noun_end = _noun_after(text, end, tables, accepted)
         if noun_end > end:
             return _Reading(pos, noun_end, "ORDINAL", 1, text[end:noun_end], False, pos)
         return _Reading(pos, end, "ORDINAL", 1, _noun_after_clause(text, end, tables), False, pos)
@@ -508,11 +514,14 @@ def _unit_at(text: str, pos: int, tables: _Tables, chinese: bool) -> str | None:
     return None
 
 
-def _noun_after(text: str, pos: int, tables: _Tables) -> int:
+def _noun_after(text: str, pos: int, tables: _Tables, accepted: "_Accepted | None" = None) -> int:
     """End of the noun counted by 个 at ``pos`` (== pos when there is none)."""
     d = tables.data
     j, limit = pos, min(len(text), pos + d["noun_max_chars"])
+    stops = accepted.stop_word_starts if accepted is not None else ()
     while j < len(text):
+        if j > pos and j in stops:
+            break  # a verb or an adverb of the segmenter's after the first word: the noun ended
         known = tables.known_nouns.at(text, j)
         if known:
             j += len(known)

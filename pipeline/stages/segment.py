@@ -30,6 +30,7 @@ class Segmenter:
         self.cache_dir = str(cache_dir)
         self.user_words = sorted(set(user_words))
         self._tokenizer = None
+        self._word_tags = None
 
     def initialize(self) -> None:
         jieba = _import_jieba()
@@ -46,16 +47,18 @@ class Segmenter:
         self._tokenizer = tokenizer
 
     def word_tags(self) -> dict[str, str]:
-        """Part-of-speech tags of jieba's dictionary words (``国际`` → ``n``, ``的`` → ``uj``)."""
-        jieba = _import_jieba()
-
-        tags = {}
-        with jieba.get_dict_file() as f:
-            for line in f:
-                parts = line.decode("utf-8").split()
-                if len(parts) == 3:
-                    tags[parts[0]] = parts[2]
-        return tags
+        """Part-of-speech tags of jieba's dictionary words (``国际`` → ``n``, ``的`` → ``uj``), read
+        once."""
+        if self._word_tags is None:
+            jieba = _import_jieba()
+            tags = {}
+            with jieba.get_dict_file() as f:
+                for line in f:
+                    parts = line.decode("utf-8").split()
+                    if len(parts) == 3:
+                        tags[parts[0]] = parts[2]
+            self._word_tags = tags
+        return self._word_tags
 
     def cut(self, text: str) -> list[str]:
         """jieba's words of a working-copy text."""
