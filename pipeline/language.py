@@ -160,7 +160,10 @@ class DatesComponent:
 
         # A year inside an event's name (2016年总统大选) belongs to the name.
         events = [e for e in doc._.entities or [] if e.label == "EVENT"]
-        doc._.dates = find_dates(doc._.view, sentence_spans(doc), doc_date=doc._.doc_date, names=events)
+        view = doc._.view
+        word_starts = {view.to_working(t.idx, t.idx + len(t))[0] for t in doc}
+        doc._.dates = find_dates(view, sentence_spans(doc), doc_date=doc._.doc_date, names=events,
+                                 word_starts=word_starts)
         return doc
 
 

@@ -273,3 +273,17 @@ def test_impossible_all_digit_date_is_not_a_date():
 
     view = Normalizer().normalize("版本號2024-13-45。")
     assert find_dates(view, [(0, 12)]) == []
+
+
+@pytest.mark.parametrize("sentence, inside", [
+    ("他出現在法庭上。", "現在"),
+    ("新天皇光明天皇即位。", "明天"),
+    ("等到適當時機來臨。", "當時"),
+])
+def test_a_date_word_inside_another_word_is_no_date(run, sentence, inside):
+    # The segmenter's words, in the pipeline: 出現|在, 光明|天皇, 適當|時機.
+    assert not [d.text for d in run(sentence, "2024-03-15")._.dates]
+
+
+def test_a_date_word_that_begins_a_word_is_a_date(run):
+    assert [d.text for d in run("現在他在法庭上。", "2024-03-15")._.dates] == ["現在"]

@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
-from typing import Iterable, Sequence
+from typing import Collection, Iterable, Sequence
 
 from .date_phrases import (Anchor, Calendar, DateTables, Phrase, century_prefix, date_tables,
                            joined_durations, scan_phrases, word_after)
 from .normalize import TextView
 from .shared import CLAUSE_BREAK, TITLE
+
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -43,14 +46,16 @@ class DateMention:
 # --- the heart -------------------------------------------------------------------------------------
 
 def find_dates(view: TextView, sentences: Sequence[tuple[int, int]], doc_date: str | None = None,
-               names: Iterable = ()) -> list[DateMention]:
+               names: Iterable = (), word_starts: Collection[int] | None = None) -> list[DateMention]:
     """Date, time, duration and set mentions in ``view``, sorted, with original offsets.
 
     ``sentences`` are original-text spans; modifier words are looked for inside the sentence of
     each phrase. ``doc_date`` (ISO ``YYYY-MM-DD``) resolves deictic words; without it the
     text's own date line does, and without one they have no value. ``names`` (anything with
     original ``start``/``end``: the EVENT entities) hold years that belong to a name
-    (``2016年总统大选``), which are no dates.
+    (``2016年总统大选``), which are no dates. ``word_starts`` (working-copy offsets where the
+    segmenter's words begin): a date written in words alone must begin a word, so that 现在 in
+    出现|在, 明天 in 光明|天皇 or 当时 in 适当|时机 is no date.
     """
     tables = date_tables()
     squeezed = _Squeezed(view.working, tables, [view.to_working(n.start, n.end) for n in names])
@@ -68,6 +73,9 @@ def find_dates(view: TextView, sentences: Sequence[tuple[int, int]], doc_date: s
     for phrase in joined_durations(scan_phrases(text, tables), text, tables):
         if in_title[phrase.start]:
             continue  # a year inside a title belongs to the name (《2019年国防授权法》)
+        if word_starts is not None and not _DIGIT.search(text, phrase.start, phrase.end) and \
+                squeezed.to_working(phrase.start, phrase.end)[0] not in word_starts:
+            continue  # 出现|在: the 现在 of another word
         resolved = _resolve(phrase, anchor, today, tables)
         if resolved is None and phrase.kind == "relative":
             # 三年前 with no date to count from: what the text states is the duration 三年.
