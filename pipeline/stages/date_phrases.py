@@ -361,7 +361,8 @@ def _read_calendar(text: str, pos: int, tables: DateTables):
         if m := tables.day_num.match(text, p):
             day = parse_number(m["d"])
             bare = not has_month
-            ok = day and 1 <= day <= 31 and not _blocked(text, m.end(), d["day_blocked_followers"])
+            ok = day and 1 <= day <= 31 and (not _blocked(text, m.end(), d["day_blocked_followers"]) or
+                                             text.startswith(tuple(d["day_follower_words"]), m.end()))
             # A bare day needs 日 and, in Chinese numerals, two characters (一日 is "one day").
             if ok and bare and (m["sfx"] == "号" or (not m["d"].isdigit() and len(m["d"]) < 2)):
                 ok = False
