@@ -95,7 +95,23 @@ def find_dates(view: TextView, sentences: Sequence[tuple[int, int]], doc_date: s
         start, end = view.to_original(*squeezed.to_working(phrase.start, phrase.end))
         mentions.append(DateMention(start, end, view.original[start:end], type_, value,
                                     context_mod or mod))
-    return mentions
+    return _glossed_dates(view.original, mentions)
+
+
+_VALUE_SHAPE = re.compile(r"\d")
+
+
+def _glossed_dates(original: str, mentions: list[DateMention]) -> list[DateMention]:
+    """天保12年6月6日（1841年7月23日）: a date glossed in brackets by a date as precise (its
+    Gregorian form, of an era date in another calendar) has the gloss's value."""
+    out = list(mentions)
+    for i in range(len(out) - 1):
+        date, gloss = out[i], out[i + 1]
+        if original[date.end:gloss.start] in ("（", "(") and date.type == gloss.type == "DATE" and \
+                date.value and gloss.value and date.value != gloss.value and \
+                _VALUE_SHAPE.sub("0", date.value) == _VALUE_SHAPE.sub("0", gloss.value) and "X" not in gloss.value:
+            out[i] = replace(date, value=gloss.value)
+    return out
 
 
 class _Squeezed:
