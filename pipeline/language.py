@@ -162,8 +162,9 @@ class DatesComponent:
         events = [e for e in doc._.entities or [] if e.label == "EVENT"]
         view = doc._.view
         word_starts = {view.to_working(t.idx, t.idx + len(t))[0] for t in doc}
+        places = [e for e in doc._.entities or [] if e.label in ("GPE", "LOC")]
         doc._.dates = find_dates(view, sentence_spans(doc), doc_date=doc._.doc_date, names=events,
-                                 word_starts=word_starts)
+                                 word_starts=word_starts, places=places)
         return doc
 
 

@@ -287,3 +287,13 @@ def test_a_date_word_inside_another_word_is_no_date(run, sentence, inside):
 
 def test_a_date_word_that_begins_a_word_is_a_date(run):
     assert [d.text for d in run("現在他在法庭上。", "2024-03-15")._.dates] == ["現在"]
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("今日的土耳其是一個共和國。", "PRESENT_REF"),   # "today" before a place: the present
+    ("今天摩洛哥的首都是拉巴特。", "PRESENT_REF"),
+    ("今天的會議分為兩部分。", None),                 # today's meeting: a day (no date to resolve it)
+])
+def test_today_before_a_place_is_the_present(run, sentence, value):
+    found = [(d.text, d.value) for d in run(sentence)._.dates]
+    assert found == [(sentence[:2], value)]

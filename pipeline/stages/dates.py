@@ -46,7 +46,8 @@ class DateMention:
 # --- the heart -------------------------------------------------------------------------------------
 
 def find_dates(view: TextView, sentences: Sequence[tuple[int, int]], doc_date: str | None = None,
-               names: Iterable = (), word_starts: Collection[int] | None = None) -> list[DateMention]:
+               names: Iterable = (), word_starts: Collection[int] | None = None,
+               places: Iterable = ()) -> list[DateMention]:
     """Date, time, duration and set mentions in ``view``, sorted, with original offsets.
 
     ``sentences`` are original-text spans; modifier words are looked for inside the sentence of
@@ -55,7 +56,8 @@ def find_dates(view: TextView, sentences: Sequence[tuple[int, int]], doc_date: s
     original ``start``/``end``: the EVENT entities) hold years that belong to a name
     (``2016年总统大选``), which are no dates. ``word_starts`` (working-copy offsets where the
     segmenter's words begin): a date written in words alone must begin a word, so that 现在 in
-    出现|在, 明天 in 光明|天皇 or 当时 in 适当|时机 is no date.
+    出现|在, 明天 in 光明|天皇 or 当时 in 适当|时机 is no date. ``places`` (GPE and LOC entities,
+    original offsets): 今天 before a place is the present (今天(的)摩洛哥), not a day.
     """
     tables = date_tables()
     squeezed = _Squeezed(view.working, tables, [view.to_working(n.start, n.end) for n in names])
@@ -65,6 +67,7 @@ def find_dates(view: TextView, sentences: Sequence[tuple[int, int]], doc_date: s
     else:
         today = dateline_date(text, tables)
     bounds = _sentence_bounds(view, sentences, squeezed)
+    place_starts = {squeezed.from_working(view.to_working(p.start, p.end)[0]) for p in places}
     in_title = bytearray(len(text))  # one flag per character: a year inside 《》 is part of a name
     for m in TITLE.finditer(text):
         in_title[m.start() + 1:m.end() - 1] = b"\x01" * (m.end() - m.start() - 2)
@@ -81,7 +84,7 @@ def find_dates(view: TextView, sentences: Sequence[tuple[int, int]], doc_date: s
             # 三年前 with no date to count from: what the text states is the duration 三年.
             phrase = replace(phrase, end=phrase.inner_end, kind="duration", type="DURATION")
             resolved = ("DURATION", phrase.value, None, None)
-        elif resolved is None and _present_day(text, phrase, tables):
+        elif resolved is None and _present_day(text, phrase, tables, place_starts):
             resolved = ("DATE", "PRESENT_REF", None, None)  # 今日的土耳其: today's, the present
         elif resolved is None:
             if not _deictic(phrase):
@@ -161,10 +164,14 @@ def dateline_date(text: str, tables: "DateTables") -> dt.date | None:
     return None
 
 
-def _present_day(text: str, phrase: "Phrase", tables: "DateTables") -> bool:
+def _present_day(text: str, phrase: "Phrase", tables: "DateTables", place_starts: Collection[int]) -> bool:
+    """今天(的)摩洛哥: "today" before a place means the present; 今天的会议 is a day."""
     d = tables.data
-    return text[phrase.start:phrase.end] in d["present_day_words"] and \
-        text.startswith(tuple(d["present_day_followers"]), phrase.end)
+    if text[phrase.start:phrase.end] not in d["present_day_words"]:
+        return False
+    after = phrase.end
+    follower = next((f for f in d["present_day_followers"] if text.startswith(f, after)), "")
+    return after + len(follower) in place_starts
 
 
 def _deictic(phrase: "Phrase") -> bool:
