@@ -298,3 +298,15 @@ def test_one_label_per_name_in_a_document():
                                       Candidate(0, 4, "PERSON", "阿拉里克", "", MODEL),
                                       Candidate(20, 24, "PERSON", "阿拉里克", "", MODEL)], rules)
     assert known[0].label == "GPE"
+
+
+@pytest.mark.parametrize("sentence, text", [
+    ("《議事規則》第十二條《每屆任期的首次會議》訂明程序。", "每屆任期的首次會議"),
+    ("在第十二條（每屆任期的首次會議）已有明確規定。", "每屆任期的首次會議"),
+])
+def test_a_provisions_heading_is_part_of_the_law(run, sentence, text):
+    assert find(run(sentence), text).label == "LAW"
+
+
+def test_a_title_without_a_provision_number_is_a_work(run):
+    assert find(run("他寫了《每屆任期的首次會議》一書。"), "每屆任期的首次會議").label == "WORK_OF_ART"
