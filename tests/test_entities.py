@@ -310,3 +310,22 @@ def test_a_provisions_heading_is_part_of_the_law(run, sentence, text):
 
 def test_a_title_without_a_provision_number_is_a_work(run):
     assert find(run("他寫了《每屆任期的首次會議》一書。"), "每屆任期的首次會議").label == "WORK_OF_ART"
+
+
+@pytest.mark.parametrize("text, head, name", [
+    ("瓦伦丁尼安三世派遣舰队", "瓦伦丁尼安", "瓦伦丁尼安三世"),
+    ("君士坦丁大帝迁都", "君士坦丁", "君士坦丁大帝"),
+    ("天文学家詹姆斯·毕倪提出", "詹姆斯", "詹姆斯·毕倪"),
+    ("詹姆斯·。", "詹姆斯", "詹姆斯"),
+])
+def test_a_persons_name_continues_over_a_regnal_number_an_epithet_or_an_interpunct(text, head, name):
+    from pipeline.language import build_resources
+    from pipeline.stages.entities import _name_continued, continuation_pattern
+
+    resources = build_resources()
+    resources.segmenter.initialize()
+    continuation = continuation_pattern(resources.entity_rules["person_names"])
+    bounds = resources.segmenter.word_edges(text)
+    start = text.index(head)
+    end = _name_continued(text, start + len(head), continuation, [0, *bounds], resources.segmenter.word_tags())
+    assert text[start:end] == name

@@ -325,8 +325,9 @@ def _abbreviation_candidates(text, token_bounds, full_matches, gazetteer: Gazett
 def model_candidates(view: TextView, sentences, token_bounds: set[int], resources: EntityResources) -> list[Candidate]:
     rules, gazetteer = resources.rules, resources.gazetteer
     stoplist = set(rules["model_stoplist"])
-    names = rules["person_names"]
-    trailing_titles = tuple(sorted(names["trailing_titles"] + names["titles"], key=len, reverse=True))
+    person_names = rules["person_names"]
+    trailing_titles = tuple(sorted(person_names["trailing_titles"] + person_names["titles"], key=len, reverse=True))
+    continuation = continuation_pattern(person_names)
     generic_nouns = set(rules["model_generic_nouns"])
     edge_particles = set(rules["model_edge_particles"])
     leading_classifiers = set(rules["model_leading_classifiers"])
@@ -392,11 +393,35 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
             if label == "PERSON":
                 start = _surname_start(view.working, start, rules["person_names"]["japanese_surnames"])
                 end = _before_trailing_title(view.working, start, end, trailing_titles)
+                end = _name_continued(view.working, end, continuation, bounds, resources.word_tags)
                 if end - start < 2:
                     continue  # 吴丞相: a place's chancellor, no name
                 surface = view.working[start:end]
             found.append(Candidate(start, end, label, surface, "", MODEL))
     return one_label_per_name(view.working, found, rules)
+
+
+def continuation_pattern(person_names: dict) -> re.Pattern:
+    """A regnal number (三世) or an epithet (大帝) after a person's name."""
+    regnal = "|".join(map(re.escape, person_names["regnal_suffixes"]))
+    return re.compile("|".join([rf"[一二三四五六七八九十]+(?:{regnal})", *map(re.escape, person_names["epithets"])]))
+
+
+def _name_continued(text: str, end: int, continuation: re.Pattern, bounds: list[int], word_tags: dict) -> int:
+    """瓦伦丁尼安|三世, 君士坦丁|大帝, 詹姆斯|·毕倪: where a person's name the model ended too early
+    ends. After an interpunct, the segmenter's next word is the name's next part unless the
+    dictionary knows it as a word of another kind."""
+    if (m := continuation.match(text, end)):
+        return m.end()
+    while text[end:end + 1] in ("·", "•"):
+        k = bisect.bisect_right(bounds, end + 1)
+        word_end = bounds[k] if k < len(bounds) else len(text)
+        word = text[end + 1:word_end]
+        if not word or not all(HAN.match(ch) for ch in word) or \
+                word_tags.get(word, "nr")[:2] not in ("nr", "ns", "nz"):
+            break
+        end = word_end
+    return end
 
 
 def _before_trailing_title(text: str, start: int, end: int, titles: tuple) -> int:
