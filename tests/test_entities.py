@@ -329,3 +329,11 @@ def test_a_persons_name_continues_over_a_regnal_number_an_epithet_or_an_interpun
     start = text.index(head)
     end = _name_continued(text, start + len(head), continuation, [0, *bounds], resources.segmenter.word_tags())
     assert text[start:end] == name
+
+
+@pytest.mark.parametrize("sentence, text, label", [
+    ("黑龍江沿岸的居民以漁獵為生。", "黑龍江", "LOC"),       # a river's banks are not in its name
+    ("蒙古人民共和國宣布獨立。", "蒙古人民共和國", "GPE"),    # a people's republic is one polity
+])
+def test_real_text_kinds_third_round(run, sentence, text, label):
+    assert find(run(sentence), text).label == label
