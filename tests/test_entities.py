@@ -337,3 +337,12 @@ def test_a_persons_name_continues_over_a_regnal_number_an_epithet_or_an_interpun
 ])
 def test_real_text_kinds_third_round(run, sentence, text, label):
     assert find(run(sentence), text).label == label
+
+
+@pytest.mark.parametrize("sentence, names", [
+    ("英法聯軍攻入北京。", [("英", "GPE"), ("法", "GPE")]),        # two countries by one character each
+    ("西德與東德於1990年統一。", [("西德", "GPE"), ("東德", "GPE")]),  # former states; a direction + 德 is one
+])
+def test_countries_written_together_and_former_states(run, sentence, names):
+    found = ents(run(sentence))
+    assert all(n in found for n in names), found

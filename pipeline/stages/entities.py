@@ -332,6 +332,7 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
     edge_particles = set(rules["model_edge_particles"])
     leading_classifiers = set(rules["model_leading_classifiers"])
     group_heads = tuple(rules["model_group_heads"])
+    directions = set(rules["polity_prefixes"])
     locatives = rules["model_leading_locatives"]
     leading_locative = re.compile(rf".{{0,1}}[{''.join(locatives['directions'])}][{''.join(locatives['verbs'])}]")
     # A line of a few characters (a heading, a table cell) gives the model no context to go on;
@@ -373,6 +374,13 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
             if _not_a_name(surface, label, view.working, start, end, resources):
                 continue
             entry = gazetteer.names.get(surface)
+            if entry is None and 2 <= len(surface) <= 4 and label in ("GPE", "LOC", "PLACE") and \
+                    all(ch in gazetteer.abbreviations for ch in surface) and surface[0] not in directions:
+                # 英法, 美日: countries by their one-character names, one each (but a direction
+                # before one names a state of its own: 西德, 南韩).
+                found += [Candidate(i, i + 1, e.label, e.canonical, e.kb_id, MODEL)
+                          for i in range(start, end) for e in gazetteer.abbreviations[view.working[i]][:1]]
+                continue
             if entry is None and len(surface) == 1 and label in ("GPE", "LOC", "PLACE"):
                 if surface in gazetteer.abbreviations:
                     entry = gazetteer.abbreviations[surface][0]  # 美: a country's one-character name
