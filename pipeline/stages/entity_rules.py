@@ -177,6 +177,7 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
     meetings = tuple(rules["meeting_words"])
     loose_heads = set(rules["loose_one_character_heads"])
     loose_exceptions = tuple(rules["loose_head_exceptions"])
+    role_phrases = tuple(rules["place_role_phrases"])
     found = []
     for c in entities:
         # One-character abbreviations (俄—白防空集团) modify a description, they do not start a name.
@@ -189,6 +190,8 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
             if head and len(head[0]) == 1 and word != head[0] and word_tags.get(word) not in name_tags \
                     and (head[0] not in loose_heads or word.endswith(loose_exceptions)):
                 head = None
+            if head and text.endswith(role_phrases, c.start, e):
+                break  # 罗马帝国政治中心: the place's role, not a body's name
             if head:
                 best = (e, head[1])
             elif not HAN.fullmatch(word[0]) or word in stop_words or \
