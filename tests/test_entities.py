@@ -346,3 +346,7 @@ def test_real_text_kinds_third_round(run, sentence, text, label):
 def test_countries_written_together_and_former_states(run, sentence, names):
     found = ents(run(sentence))
     assert all(n in found for n in names), found
+
+
+def test_a_time_word_is_not_the_front_of_a_name(run_ours):
+    assert "剛才秘書處" not in {m.text for m in run_ours("剛才秘書處已經通知各位議員。")._.entities}

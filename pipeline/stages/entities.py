@@ -333,6 +333,7 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
     leading_classifiers = set(rules["model_leading_classifiers"])
     group_heads = tuple(rules["model_group_heads"])
     directions = set(rules["polity_prefixes"])
+    function_tags = set(rules["model_leading_function_tags"])
     locatives = rules["model_leading_locatives"]
     leading_locative = re.compile(rf".{{0,1}}[{''.join(locatives['directions'])}][{''.join(locatives['verbs'])}]")
     # A line of a few characters (a heading, a table cell) gives the model no context to go on;
@@ -359,6 +360,7 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
             while end - start > 2 and view.working[end - 1] in edge_particles:
                 end -= 1
             start, end = _to_word_edges(start, end, bounds, resources.word_tags, view.working)
+            start = _past_leading_function_word(start, end, bounds, resources.word_tags, view.working, function_tags)
             if (m := leading_locative.match(view.working, start, end)) and end - m.end() >= 2:
                 start = m.end()  # 东为|藻韵楼
             # 212 名奥罗克族: the classifier of a number before the name is not in it.
@@ -495,6 +497,17 @@ def one_label_per_name(text: str, candidates: list[Candidate], rules: dict) -> l
 
 _COUNTED_PLACES = re.compile(r"^[\d一二两三四五六七八九十百千数多各诸全该此本]+[国方省市州]$")
 _YEAR_NUMBER = re.compile(r"^[\d一二三四五六七八九十百千〇零]+年")
+
+
+def _past_leading_function_word(start: int, end: int, bounds: list[int], word_tags: dict, text: str,
+                                tags: set) -> int:
+    """刚才|秘书处 → 秘书处: a name does not begin with a word the dictionary tags as one of
+    ``tags`` (a time word)."""
+    k = bisect.bisect_left(bounds, start)
+    if k + 1 < len(bounds) and bounds[k] == start and end - bounds[k + 1] >= 2 and \
+            word_tags.get(text[start:bounds[k + 1]]) in tags:
+        return bounds[k + 1]
+    return start
 
 
 def _to_word_edges(start: int, end: int, bounds: list[int], word_tags: dict, text: str) -> tuple[int, int]:
