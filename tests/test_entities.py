@@ -362,3 +362,8 @@ def test_a_time_word_is_not_the_front_of_a_name(text, span, name):
     start, end = text.index(span), text.index(span) + len(span)
     tags = set(resources.entity_rules["model_leading_function_tags"])
     assert text[_past_leading_function_word(start, end, bounds, resources.segmenter.word_tags(), text, tags):end] == name
+
+
+def test_a_party_and_its_members(run_ours):
+    found = ents(run_ours("希拉里·克林頓等民主黨人都表示反對，共和黨則支持。"))
+    assert ("民主黨人", "NORP") in found and ("共和黨", "ORG") in found, found
