@@ -168,3 +168,13 @@ def test_the_noun_a_generic_count_counts_ends_before_a_verb(run, sentence, text,
     # The segmenter's words, in the pipeline: a verb after the noun's first word ends it.
     found = [(m.text, m.unit) for m in run(sentence)._.numbers]
     assert (text, unit) in found, found
+
+
+@pytest.mark.parametrize("sentence, numbers", [
+    ("眾議院少數黨領袖南希·佩洛西說。", []),          # 少数党: a dictionary word, no 数党
+    ("多數人遭到尾隨而來的軍隊追殺。", []),            # 多数|人
+    ("他躍居第一成為冠軍。", [("第一", "ORDINAL")]),    # a set phrase keeps its ordinal
+    ("這筆錢由五國平均分攤。", [("五國", "QUANTITY")]),  # a word jieba made up (由五国) is no evidence
+])
+def test_a_number_in_words_does_not_begin_inside_a_dictionary_word(run, sentence, numbers):
+    assert [(m.text, m.label) for m in run(sentence)._.numbers] == numbers

@@ -152,7 +152,8 @@ def find_numbers(view: TextView, dates: Iterable = (), entities: Iterable = (),
     cover digits that are no numbers: a date's, or a name's (``第37届东盟峰会`` as an EVENT).
     ``words`` — the segmenter's words as working-copy (start, end, dictionary tag) — end the noun
     a 个 counts before a verb or an adverb after its first word (一个市政厅|谈到, 一个地主少爷|顺应;
-    but 三个联合部队集团).
+    but 三个联合部队集团), and a number in words does not begin inside a dictionary word (no 数人
+    in 多数|人).
     """
     tables = _tables()
     text = view.working
@@ -167,6 +168,8 @@ def find_numbers(view: TextView, dates: Iterable = (), entities: Iterable = (),
             continue
         if any(covered[reading.start:reading.end]):
             continue
+        if reading.start in readings.inside_known_words and not text[reading.start].isdigit():
+            continue  # 多数|人, 少数党: a numeral inside a dictionary word
         readings.append(reading)
         start, end = view.to_original(reading.start, reading.end)
         mentions.append(NumberMention(start, end, view.original[start:end], reading.label,
@@ -180,7 +183,9 @@ class _Accepted(list):
     def __init__(self, text: str, words: Iterable[tuple[int, int, str]] = (), stop_tags: Iterable[str] = ()):
         super().__init__()
         self.sentence_starts = [0] + [m.end() for m in _SENTENCE_BREAK.finditer(text)]
-        stop_tags = set(stop_tags)
+        words, stop_tags = list(words), set(stop_tags)
+        # Set phrases (跃居第一: l, i) keep the ordinal they hold.
+        self.inside_known_words = {i for s, e, tag in words if tag and tag not in ("l", "i") for i in range(s + 1, e)}
         self.stop_word_starts = {s for s, _, tag in words if tag in stop_tags}
 
     def sentence_start(self, pos: int) -> int:
