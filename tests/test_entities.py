@@ -367,3 +367,7 @@ def test_a_time_word_is_not_the_front_of_a_name(text, span, name):
 def test_a_party_and_its_members(run_ours):
     found = ents(run_ours("希拉里·克林頓等民主黨人都表示反對，共和黨則支持。"))
     assert ("民主黨人", "NORP") in found and ("共和黨", "ORG") in found, found
+
+
+def test_a_government_the_model_calls_a_place_is_an_organisation(run):
+    assert find(run("1333年，新田義貞攻下鎌倉，鎌倉幕府滅亡。"), "鎌倉幕府").label == "ORG"

@@ -576,11 +576,13 @@ def _japanese_name(name: str, names: dict) -> bool:
 
 def place_label(name: str, rules: dict) -> str:
     """GPE for polities and their cities, LOC for regions and geographic features, FAC for
-    facilities (园区, 机场) the model calls places."""
+    facilities (园区, 机场) and ORG for governments (幕府) the model calls places."""
     if any(name.endswith(s) and len(name) > len(s) for s in rules["suffixed_name_heads"]["FAC"] if len(s) > 1):
         return "FAC"
     if any(name.endswith(s) and len(name) > len(s) for s in rules["model_fac_endings"]):
         return "FAC"
+    if any(name.endswith(s) and len(name) > len(s) for s in rules["model_org_endings"]):
+        return "ORG"  # 镰仓幕府: a government the model calls a place
     if any(name.endswith(s) for s in rules["gpe_suffixes"]):
         return "GPE"
     if any(name.endswith(s) for s in rules["loc_suffixes"]):
