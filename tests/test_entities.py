@@ -371,3 +371,12 @@ def test_a_party_and_its_members(run_ours):
 
 def test_a_government_the_model_calls_a_place_is_an_organisation(run):
     assert find(run("1333年，新田義貞攻下鎌倉，鎌倉幕府滅亡。"), "鎌倉幕府").label == "ORG"
+
+
+@pytest.mark.parametrize("sentence, text, label", [
+    ("雍正十年在烏拉建成「望祭殿」。", "望祭殿", "FAC"),           # a quoted name ending in a building's word
+    ("周圍有長廊，及「懷抱爽」亭。", "懷抱爽", "FAC"),             # a quoted name a building's word follows
+    ("她在1991年獲得日本漫畫家協會賞。", "日本漫畫家協會賞", "WORK_OF_ART"),  # an award named after its giver
+])
+def test_quoted_facilities_and_awards(run, sentence, text, label):
+    assert find(run(sentence), text).label == label

@@ -39,6 +39,7 @@ def rule_candidates(text: str, working_tokens, entities: list[Candidate], resour
             found.append(Candidate(match.start(1), match.end(1), "LAW", match.group(1), "", RULE))
     found += _titles_again(text, found)
     found += _quoted_events(text, rules)
+    found += _quoted_facilities(text, rules)
     found += _named_events(text, entities, rules)
     found += _headed_events(text, working_tokens, entities, rules, resources.word_tags)
     titles = {c.start for c in found}
@@ -78,6 +79,21 @@ def _quoted_events(text: str, rules: dict) -> list[Candidate]:
                 text.startswith(heads, match.end()) or \
                 (len(inner) > 2 and inner.endswith(event_heads)):
             found.append(Candidate(match.start() + 1, match.end() - 1, "EVENT", match.group()[1:-1], "", RULE))
+    return found
+
+
+def _quoted_facilities(text: str, rules: dict) -> list[Candidate]:
+    """建成「望祭殿」, 「怀抱爽」亭: a quoted name that ends in a building's word, or that one
+    follows, is a facility (the name inside the quotes)."""
+    endings = tuple(rules["model_fac_endings"])
+    found = []
+    for match in _QUOTED.finditer(text):
+        inner = match.group()[1:-1]
+        if not HAN.search(inner):
+            continue
+        if any(inner.endswith(e) and len(inner) > len(e) for e in endings) or \
+                (text[match.end():match.end() + 1] in endings and not text.startswith(endings, match.end() + 1)):
+            found.append(Candidate(match.start() + 1, match.end() - 1, "FAC", inner, "", RULE))
     return found
 
 
