@@ -380,3 +380,8 @@ def test_a_government_the_model_calls_a_place_is_an_organisation(run):
 ])
 def test_quoted_facilities_and_awards(run, sentence, text, label):
     assert find(run(sentence), text).label == label
+
+
+def test_a_duke_is_of_a_place(run):
+    found = ents(run("交戰雙方為薩克森公爵格奧爾格與農民軍。"))
+    assert ("薩克森", "GPE") in found, found
