@@ -283,7 +283,7 @@ def test_generic_nouns_for_a_body_are_not_names(run_ours):
 
 def test_one_label_per_name_in_a_document():
     from pipeline.language import build_resources
-    from pipeline.stages.entities import one_label_per_name
+    from pipeline.stages.model_names import one_label_per_name
     from pipeline.stages.entity_candidates import MODEL, Candidate
 
     rules = build_resources().entity_rules
@@ -320,7 +320,7 @@ def test_a_title_without_a_provision_number_is_a_work(run):
 ])
 def test_a_persons_name_continues_over_a_regnal_number_an_epithet_or_an_interpunct(text, head, name):
     from pipeline.language import build_resources
-    from pipeline.stages.entities import _name_continued, continuation_pattern
+    from pipeline.stages.model_names import _name_continued, continuation_pattern
 
     resources = build_resources()
     resources.segmenter.initialize()
@@ -354,7 +354,7 @@ def test_countries_written_together_and_former_states(run, sentence, names):
 ])
 def test_a_time_word_is_not_the_front_of_a_name(text, span, name):
     from pipeline.language import build_resources
-    from pipeline.stages.entities import _past_leading_function_word
+    from pipeline.stages.model_names import _past_leading_function_word
 
     resources = build_resources()
     resources.segmenter.initialize()
