@@ -297,3 +297,9 @@ def test_a_date_word_that_begins_a_word_is_a_date(run):
 def test_today_before_a_place_is_the_present(run, sentence, value):
     found = [(d.text, d.value) for d in run(sentence)._.dates]
     assert found == [(sentence[:2], value)]
+
+
+def test_a_date_with_a_numeral_needs_no_word_start(run):
+    # jieba cuts numerals anywhere (从二|零一六年): the word-start check is for numeral-free words.
+    found = [d.text for d in run("時間從二零一六年至二零一八年。", "2017-03-22")._.dates]
+    assert any(t.startswith("二零一六年") for t in found), found

@@ -30,7 +30,7 @@ from .date_phrases import (Anchor, Calendar, DateTables, Phrase, century_prefix,
 from .normalize import TextView
 from .shared import CLAUSE_BREAK, TITLE
 
-_DIGIT = re.compile(r"\d")
+_NUMERAL = re.compile(r"[\d〇零一二两三四五六七八九十百千]")  # jieba cuts numerals anywhere: no evidence there
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,8 @@ def find_dates(view: TextView, sentences: Sequence[tuple[int, int]], doc_date: s
     text's own date line does, and without one they have no value. ``names`` (anything with
     original ``start``/``end``: the EVENT entities) hold years that belong to a name
     (``2016年总统大选``), which are no dates. ``word_starts`` (working-copy offsets where the
-    segmenter's words begin): a date written in words alone must begin a word, so that 现在 in
-    出现|在, 明天 in 光明|天皇 or 当时 in 适当|时机 is no date. ``places`` (GPE and LOC entities,
+    segmenter's words begin): a date written in words with no numeral must begin a word, so that
+    现在 in 出现|在, 明天 in 光明|天皇 or 当时 in 适当|时机 is no date. ``places`` (GPE and LOC entities,
     original offsets): 今天 before a place is the present (今天(的)摩洛哥), not a day.
     """
     tables = date_tables()
@@ -76,7 +76,7 @@ def find_dates(view: TextView, sentences: Sequence[tuple[int, int]], doc_date: s
     for phrase in joined_durations(scan_phrases(text, tables), text, tables):
         if in_title[phrase.start]:
             continue  # a year inside a title belongs to the name (《2019年国防授权法》)
-        if word_starts is not None and not _DIGIT.search(text, phrase.start, phrase.end) and \
+        if word_starts is not None and not _NUMERAL.search(text, phrase.start, phrase.end) and \
                 squeezed.to_working(phrase.start, phrase.end)[0] not in word_starts:
             continue  # 出现|在: the 现在 of another word
         resolved = _resolve(phrase, anchor, today, tables)
