@@ -28,6 +28,7 @@ from typing import Iterable
 from ..numerals import DIGIT_VALUES, is_approximate_range, is_digit_string, parse_number, tidy
 from ..resources import load_yaml
 from .normalize import TextView
+from .counted_nouns import noun_after, noun_after_clause, noun_before
 from .shared import CLAUSE_BREAK, TITLE
 
 
@@ -334,10 +335,10 @@ def _generic_count(text, pos, end, value, approx, m, tables: _Tables, accepted) 
     core = m["core"] or ""
     if core == "一" and _indefinite(text, pos, tables):
         return _Reading(pos, counter_end, None)  # 这是一个集体防御组织: the indefinite article
-    noun_end = _noun_after(text, counter_end, tables, accepted)
+    noun_end = noun_after(text, counter_end, tables, accepted)
     if noun_end > counter_end:
         return _Reading(pos, noun_end, "QUANTITY", value, text[counter_end:noun_end], approx, pos)
-    noun = _noun_before(text, pos, tables, accepted) or _noun_after_clause(text, counter_end, tables)
+    noun = noun_before(text, pos, tables, accepted) or noun_after_clause(text, counter_end, tables)
     return _Reading(pos, counter_end, "QUANTITY", value, noun or d["generic_classifiers"][0], approx, pos)
 
 
@@ -382,10 +383,10 @@ def _read_ordinal(text: str, pos: int, tables: _Tables, accepted) -> _Reading | 
         return _Reading(pos, end, None)  # 第二工程处, 第一中学: the ordinal is part of a name
     unit = _unit_at(text, end, tables, not m.group()[0].isdigit())
     if unit in tables.generic:
-        noun_end = _noun_after(text, end + 1, tables, accepted)
+        noun_end = noun_after(text, end + 1, tables, accepted)
         if noun_end > end + 1:
             return _Reading(pos, noun_end, "ORDINAL", value, text[end + 1:noun_end], False, start)
-        return _Reading(pos, end + 1, "ORDINAL", value, _noun_after_clause(text, end + 1, tables),
+        return _Reading(pos, end + 1, "ORDINAL", value, noun_after_clause(text, end + 1, tables),
                         False, start)
     if unit and tables.units[unit] == "QUANTITY":
         return _Reading(pos, end + len(unit), "ORDINAL", value, unit, False, start)
@@ -406,10 +407,10 @@ def _read_first(text: str, pos: int, tables: _Tables, accepted) -> _Reading | No
         return None
     end = pos + len(word) + len(unit)
     if unit in tables.generic:
-        noun_end = _noun_after(text, end, tables, accepted)
+        noun_end = noun_after(text, end, tables, accepted)
         if noun_end > end:
             return _Reading(pos, noun_end, "ORDINAL", 1, text[end:noun_end], False, pos)
-        return _Reading(pos, end, "ORDINAL", 1, _noun_after_clause(text, end, tables), False, pos)
+        return _Reading(pos, end, "ORDINAL", 1, noun_after_clause(text, end, tables), False, pos)
     return _Reading(pos, end, "ORDINAL", 1, unit, False, pos)
 
 
@@ -517,75 +518,6 @@ def _unit_at(text: str, pos: int, tables: _Tables, chinese: bool) -> str | None:
             continue  # 一方面, 两部门
         return unit
     return None
-
-
-def _noun_after(text: str, pos: int, tables: _Tables, accepted: "_Accepted | None" = None) -> int:
-    """End of the noun counted by 个 at ``pos`` (== pos when there is none)."""
-    d = tables.data
-    j, limit = pos, min(len(text), pos + d["noun_max_chars"])
-    stops = accepted.stop_word_starts if accepted is not None else ()
-    while j < len(text):
-        if j > pos and j in stops:
-            break  # a verb or an adverb of the segmenter's after the first word: the noun ended
-        known = tables.known_nouns.at(text, j)
-        if known:
-            j += len(known)
-            continue
-        if j == pos and text[j] in tables.single_count_nouns:
-            return j + 1  # 五个人垂帘听政: a one-character count noun is the whole noun
-        ch = text[j]
-        if not _HAN.match(ch) or ch in d["noun_stop_chars"] or tables.stop_words.at(text, j):
-            break
-        if j > pos and (ch in d["noun_inner_stops"] or tables.inner_stop_words.at(text, j)):
-            break
-        if j >= limit:
-            return pos  # no stop in sight: not a noun we can delimit
-        j += 1
-    return j
-
-
-def _noun_after_clause(text: str, pos: int, tables: _Tables) -> str | None:
-    """首个获得观察员地位的国家: the noun after the relative clause's 的, in the same clause."""
-    clause_end = CLAUSE_BREAK.search(text, pos)
-    limit = clause_end.start() if clause_end else len(text)
-    at = text.find("的", pos, limit)
-    if at < 0:
-        return None
-    noun_end = _noun_after(text, at + 1, tables)
-    return text[at + 1:noun_end] if noun_end > at + 1 else None
-
-
-def _noun_before(text: str, pos: int, tables: _Tables, accepted) -> str | None:
-    """The noun of a bare N个: before a count verb (成员国共有10个), or after 其中 the noun of the
-    last generic count in the sentence (5个缔约国中，其中4个)."""
-    d = tables.data
-    sentence_start = accepted.sentence_start(pos)
-    if tables.partitive_words.ending(text, pos):
-        for reading in reversed(accepted):
-            if reading.start < sentence_start:
-                break
-            if reading.label == "QUANTITY" and reading.unit and reading.end > reading.number_start + 1 \
-                    and text[reading.end - len(reading.unit) - 1:reading.end - len(reading.unit)] in \
-                    tables.generic:
-                return reading.unit
-        return None
-    verb = tables.count_verbs.ending(text, pos)
-    if not verb:
-        return None
-    end = pos - len(verb)
-    if end > 0 and text[end - 1] in d["noun_inner_stops"]:
-        return None  # 框架下共有三个…: a place phrase, not the counted noun
-    floor = accepted.last_end_before(end, sentence_start)
-    for noun in tables.known_nouns.all_ending(text, end):
-        if end - len(noun) >= floor:
-            return noun
-    j = end
-    while j > floor and end - j < d["noun_max_chars"]:
-        ch = text[j - 1]
-        if not _HAN.match(ch) or ch in d["noun_stop_chars"]:
-            break
-        j -= 1
-    return text[j:end] if j < end else None
 
 
 def _quoted_code(text: str, pos: int, end: int, tables: _Tables) -> bool:

@@ -1,0 +1,84 @@
+"""The noun a generic classifier counts (``10个营`` → ``营``): after the classifier, up to a stop
+(a function word, a localiser, a verb of the segmenter's); after a relative clause's 的
+(``首个获得观察员地位的国家``); or before a count verb when the noun came first (``成员国共有10个``).
+The word lists are ``data/number_words.yaml``'s, through the numbers stage's tables."""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .shared import CLAUSE_BREAK
+
+if TYPE_CHECKING:
+    from .numbers import _Accepted, _Tables
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def noun_after(text: str, pos: int, tables: _Tables, accepted: _Accepted | None = None) -> int:
+    """End of the noun counted by 个 at ``pos`` (== pos when there is none)."""
+    d = tables.data
+    j, limit = pos, min(len(text), pos + d["noun_max_chars"])
+    stops = accepted.stop_word_starts if accepted is not None else ()
+    while j < len(text):
+        if j > pos and j in stops:
+            break  # a verb or an adverb of the segmenter's after the first word: the noun ended
+        known = tables.known_nouns.at(text, j)
+        if known:
+            j += len(known)
+            continue
+        if j == pos and text[j] in tables.single_count_nouns:
+            return j + 1  # 五个人垂帘听政: a one-character count noun is the whole noun
+        ch = text[j]
+        if not _HAN.match(ch) or ch in d["noun_stop_chars"] or tables.stop_words.at(text, j):
+            break
+        if j > pos and (ch in d["noun_inner_stops"] or tables.inner_stop_words.at(text, j)):
+            break
+        if j >= limit:
+            return pos  # no stop in sight: not a noun we can delimit
+        j += 1
+    return j
+
+
+def noun_after_clause(text: str, pos: int, tables: _Tables) -> str | None:
+    """首个获得观察员地位的国家: the noun after the relative clause's 的, in the same clause."""
+    clause_end = CLAUSE_BREAK.search(text, pos)
+    limit = clause_end.start() if clause_end else len(text)
+    at = text.find("的", pos, limit)
+    if at < 0:
+        return None
+    noun_end = noun_after(text, at + 1, tables)
+    return text[at + 1:noun_end] if noun_end > at + 1 else None
+
+
+def noun_before(text: str, pos: int, tables: _Tables, accepted) -> str | None:
+    """The noun of a bare N个: before a count verb (成员国共有10个), or after 其中 the noun of the
+    last generic count in the sentence (5个缔约国中，其中4个)."""
+    d = tables.data
+    sentence_start = accepted.sentence_start(pos)
+    if tables.partitive_words.ending(text, pos):
+        for reading in reversed(accepted):
+            if reading.start < sentence_start:
+                break
+            if reading.label == "QUANTITY" and reading.unit and reading.end > reading.number_start + 1 \
+                    and text[reading.end - len(reading.unit) - 1:reading.end - len(reading.unit)] in \
+                    tables.generic:
+                return reading.unit
+        return None
+    verb = tables.count_verbs.ending(text, pos)
+    if not verb:
+        return None
+    end = pos - len(verb)
+    if end > 0 and text[end - 1] in d["noun_inner_stops"]:
+        return None  # 框架下共有三个…: a place phrase, not the counted noun
+    floor = accepted.last_end_before(end, sentence_start)
+    for noun in tables.known_nouns.all_ending(text, end):
+        if end - len(noun) >= floor:
+            return noun
+    j = end
+    while j > floor and end - j < d["noun_max_chars"]:
+        ch = text[j - 1]
+        if not _HAN.match(ch) or ch in d["noun_stop_chars"]:
+            break
+        j -= 1
+    return text[j:end] if j < end else None
