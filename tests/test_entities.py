@@ -385,3 +385,15 @@ def test_quoted_facilities_and_awards(run, sentence, text, label):
 def test_a_duke_is_of_a_place(run):
     found = ents(run("交戰雙方為薩克森公爵格奧爾格與農民軍。"))
     assert ("薩克森", "GPE") in found, found
+
+
+@pytest.mark.parametrize("sentence, text, label", [
+    ("1923年，該黨在慕尼黑發動了慕尼黑政變。", "慕尼黑政變", "EVENT"),
+    ("1937年12月發生了南京大屠殺。", "南京大屠殺", "EVENT"),
+])
+def test_named_incidents_and_coups(run, sentence, text, label):
+    assert find(run(sentence), text).label == label
+
+
+def test_an_incident_word_after_a_common_noun_is_no_name(run):
+    assert not [m for m in run("他在體育運動方面很有天分。")._.entities if m.label == "EVENT"]

@@ -144,16 +144,16 @@ def _event_year(text: str, start: int) -> int:
 
 
 def _headed_events(text, working_tokens, entities, rules, word_tags) -> list[Candidate]:
-    """举重世锦赛, 中美贸易战, 第九届全国运动会, 2016年总统大选: a word ending in an event head
-    (or the head after up to two name words), with the numbering or year written before it.
-    A head alone (一场战争, 这次大选) is no name; a war or revolution needs a name before it
-    (鸦片战争, 中美贸易战, not 综合战役)."""
+    """举重世锦赛, 中美贸易战, 第九届全国运动会, 2016年总统大选, 慕尼黑政变: a word ending in an event
+    head (or the head after up to two name words), with the numbering or year written before it.
+    A head alone (一场战争, 这次大选) is no name; a war, revolution, incident or movement needs a
+    name before it (鸦片战争, 中美贸易战, 南京大屠杀, not 综合战役 or 体育运动)."""
     spec = rules["headed_events"]
     heads = tuple(sorted(spec["heads"], key=len, reverse=True))
     needs_name = tuple(spec["heads_needing_a_name"])
     word_classes, name_classes = set(spec["name_word_tags"]), set(rules["name_word_tags"]) | {"nr", "j"}
     stop_words = set(spec["modifier_stops"])
-    names_by_end = {c.end: c for c in entities if c.label in ("GPE", "LOC", "ORG") and c.end > c.start}
+    names_by_end = {c.end: c for c in entities if c.label in ("GPE", "LOC", "ORG", "FAC") and c.end > c.start}
     found = []
     for k, (start, end) in enumerate(working_tokens):
         word = text[start:end]
