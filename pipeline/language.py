@@ -151,6 +151,11 @@ class EntitiesComponent:
         return doc
 
 
+def _working_words(doc: Doc) -> list[tuple[int, int]]:
+    """The doc's tokens (the segmenter's words, cut at entity edges) as working-copy spans."""
+    return [doc._.view.to_working(t.idx, t.idx + len(t)) for t in doc]
+
+
 class DatesComponent:
     def __init__(self, nlp):
         pass
@@ -161,7 +166,7 @@ class DatesComponent:
         # A year inside an event's name (2016年总统大选) belongs to the name.
         events = [e for e in doc._.entities or [] if e.label == "EVENT"]
         view = doc._.view
-        word_starts = {view.to_working(t.idx, t.idx + len(t))[0] for t in doc}
+        word_starts = {start for start, _ in _working_words(doc)}
         places = [e for e in doc._.entities or [] if e.label in ("GPE", "LOC")]
         doc._.dates = find_dates(view, sentence_spans(doc), doc_date=doc._.doc_date, names=events,
                                  word_starts=word_starts, places=places)
@@ -176,10 +181,7 @@ class NumbersComponent:
         from .stages.numbers import find_numbers
 
         view, tags = doc._.view, self.resources.segmenter.word_tags()
-        words = []
-        for token in doc:
-            start, end = view.to_working(token.idx, token.idx + len(token))
-            words.append((start, end, tags.get(view.working[start:end], "")))
+        words = [(start, end, tags.get(view.working[start:end], "")) for start, end in _working_words(doc)]
         doc._.numbers = find_numbers(view, dates=doc._.dates or [], entities=doc._.entities or [], words=words)
         return doc
 
