@@ -342,6 +342,7 @@ def test_a_persons_name_continues_over_a_regnal_number_an_epithet_or_an_interpun
     ("交戰雙方為薩克森公爵格奧爾格與農民軍。", "薩克森", "GPE"),      # a duke is of a place
     ("1923年，該黨在慕尼黑發動了慕尼黑政變。", "慕尼黑政變", "EVENT"),  # named incidents and coups
     ("1937年12月發生了南京大屠殺。", "南京大屠殺", "EVENT"),
+    ("參賽的有印度、中國香港和菲律賓。", "香港", "GPE"),           # a place ending like a head (港) is no port
 ])
 def test_real_text_kinds_third_round(run, sentence, text, label):
     assert find(run(sentence), text).label == label

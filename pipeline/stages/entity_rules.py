@@ -194,6 +194,7 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
     loose_heads = set(rules["loose_one_character_heads"])
     loose_exceptions = tuple(rules["loose_head_exceptions"])
     role_phrases = tuple(rules["place_role_phrases"])
+    place_words = {(c.start, c.end) for c in entities if c.label in ("GPE", "LOC")}
     found = []
     for c in entities:
         # One-character abbreviations (俄—白防空集团) modify a description, they do not start a name.
@@ -206,6 +207,8 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
             if head and len(head[0]) == 1 and word != head[0] and word_tags.get(word) not in name_tags \
                     and (head[0] not in loose_heads or word.endswith(loose_exceptions)):
                 head = None
+            if head and len(head[0]) < len(word) and (s, e) in place_words:
+                break  # 中国|香港: a place whose name ends like a head (港) is a second place
             if head and text.endswith(role_phrases, c.start, e):
                 break  # 罗马帝国政治中心: the place's role, not a body's name
             if head:
