@@ -343,6 +343,11 @@ def test_a_persons_name_continues_over_a_regnal_number_an_epithet_or_an_interpun
     ("1923年，該黨在慕尼黑發動了慕尼黑政變。", "慕尼黑政變", "EVENT"),  # named incidents and coups
     ("1937年12月發生了南京大屠殺。", "南京大屠殺", "EVENT"),
     ("參賽的有印度、中國香港和菲律賓。", "香港", "GPE"),           # a place ending like a head (港) is no port
+    ("德國海軍計劃建造四艘護衛艦。", "德國海軍", "ORG"),            # a polity's armed service
+    ("英國皇室的代表出席了儀式。", "英國皇室", "ORG"),              # a royal house
+    ("1901年澳大利亞聯邦成立。", "澳大利亞聯邦", "GPE"),            # a polity named after its land
+    ("新南威爾斯殖民地於1788年建立。", "新南威爾斯殖民地", "GPE"),
+    ("本屆香港書展吸引了大批讀者。", "香港書展", "EVENT"),          # a fair named after its place
 ])
 def test_real_text_kinds_third_round(run, sentence, text, label):
     assert find(run(sentence), text).label == label
@@ -377,3 +382,9 @@ def test_a_party_and_its_members(run_ours):
 
 def test_an_incident_word_after_a_common_noun_is_no_name(run):
     assert not [m for m in run("他在體育運動方面很有天分。")._.entities if m.label == "EVENT"]
+
+
+def test_a_peoples_name_and_wen_is_its_written_language(run):
+    # 毛利人 makes 毛利 a people; 毛利 | 文 (two words) is then their written language
+    found = ents(run("毛利人居住在北島。當時毛利人簽了毛利文版本。"))
+    assert ("毛利文", "LANGUAGE") in found, found

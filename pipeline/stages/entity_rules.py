@@ -463,4 +463,8 @@ def _languages(text: str, working_tokens, entities: list[Candidate], rules: dict
             found.append(Candidate(s0, end, "LANGUAGE", text[s0:end], "", RULE))
         elif len(word) >= 3 and word.endswith(suffixes) and word[:-1] in stems:
             found.append(Candidate(start, end, "LANGUAGE", word, "", RULE))
+        elif word in stems and k + 1 < len(working_tokens) and \
+                text[working_tokens[k + 1][0]:working_tokens[k + 1][1]] in suffixes:  # 毛利 | 文
+            found.append(Candidate(start, working_tokens[k + 1][1], "LANGUAGE",
+                                   text[start:working_tokens[k + 1][1]], "", RULE))
     return found
