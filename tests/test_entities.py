@@ -348,6 +348,7 @@ def test_a_persons_name_continues_over_a_regnal_number_an_epithet_or_an_interpun
     ("1901年澳大利亞聯邦成立。", "澳大利亞聯邦", "GPE"),            # a polity named after its land
     ("新南威爾斯殖民地於1788年建立。", "新南威爾斯殖民地", "GPE"),
     ("本屆香港書展吸引了大批讀者。", "香港書展", "EVENT"),          # a fair named after its place
+    ("紐西蘭位於南太平洋。", "南太平洋", "LOC"),                    # a direction word in a sea's name
 ])
 def test_real_text_kinds_third_round(run, sentence, text, label):
     assert find(run(sentence), text).label == label

@@ -139,6 +139,7 @@ def place_shapes(text: str, candidates: list[Candidate], rules: dict, token_boun
     extensions = tuple(sorted(rules["region_extensions"], key=len, reverse=True))
     polity_heads = tuple(sorted(rules["polity_heads"], key=len, reverse=True))
     polity_prefixes = tuple(rules["polity_prefixes"])
+    region_heads = tuple(rules["directional_region_heads"])
 
     def direction_before(start: int) -> bool:
         """A direction word before a polity is part of its name when it is a word of its own
@@ -165,6 +166,10 @@ def place_shapes(text: str, candidates: list[Candidate], rules: dict, token_boun
             continue
         if c.label == "GPE" and name.endswith(polity_heads) and direction_before(c.start):
             # 东|罗马帝国 where the model found 罗马帝国: the direction is in the name.
+            c = replace(c, start=c.start - 1, canonical=text[c.start - 1:c.end], kb_id="")
+            name = text[c.start:c.end]
+        if c.label == "LOC" and name.endswith(region_heads) and direction_before(c.start):
+            # 南|太平洋: the direction is in the sea's name.
             c = replace(c, start=c.start - 1, canonical=text[c.start - 1:c.end], kb_id="")
             name = text[c.start:c.end]
         if c.label == "LOC" and (ext := next((x for x in extensions if text.startswith(x, c.end)), None)):
