@@ -207,7 +207,7 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
             if head and len(head[0]) == 1 and word != head[0] and word_tags.get(word) not in name_tags \
                     and (head[0] not in loose_heads or word.endswith(loose_exceptions)):
                 head = None
-            if head and len(head[0]) < len(word) and (s, e) in place_words:
+            if head and len(head[0]) < len(word) and (s, e) in place_words and c.label != "ORG":
                 break  # 中国|香港: a place whose name ends like a head (港) is a second place
             if head and text.endswith(role_phrases, c.start, e):
                 break  # 罗马帝国政治中心: the place's role, not a body's name
