@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.stages.date_phrases import TIMEML_MODS, DateTables
+from pipeline.stages.date_words import TIMEML_MODS, DateTables
 from pipeline.stages.dates import DateMention, find_dates
 from pipeline.stages.normalize import Normalizer
 from pipeline.stages.sentences import split_sentences

@@ -1,4 +1,4 @@
-"""Date phrases as written: the word tables of ``data/date_words.yaml`` and the readers.
+"""Date phrases as written: the readers, over the word tables of :mod:`.date_words`.
 
 :func:`scan_phrases` reads the working copy left to right; at each position every reader
 (calendar date or time, year range, decade, century, duration, set, present reference,
@@ -12,131 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from ..numerals import is_digit_string, parse_number, tidy
-from ..resources import load_yaml
-
-
-TIMEML_MODS = frozenset({"BEFORE", "AFTER", "ON_OR_BEFORE", "ON_OR_AFTER", "LESS_THAN", "MORE_THAN",
-                         "EQUAL_OR_LESS", "EQUAL_OR_MORE", "START", "MID", "END", "APPROX"})
-
-_HAN = re.compile(r"[\u3400-\u9fff]")
-_CN_DIGIT = "〇零一二两三四五六七八九"
-_CN_NUMERAL = _CN_DIGIT + "十百千万廿卅"
-_NUM = r"\d+(?:\.\d+)?|[%s]+" % _CN_NUMERAL
-_MONTH_NUM = r"\d{1,2}|十[一二]?|[一二三四五六七八九]"
-_DAY_NUM = r"\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]"
-_HOUR_NUM = r"\d{1,2}|[零〇一二两三四五六七八九十]{1,3}"
-_CENTURY_NUM = r"\d{1,2}|[一二]?十[一二三四五六七八九]?|[一二三四五六七八九]"
-
-
-# --- the word tables, compiled once -----------------------------------------------------------
-
-def _alternation(words) -> str:
-    """Longest first, so that a regex alternation prefers 上个月 to 上月."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
-class DateTables:
-    """date_words.yaml, validated, with the regexes built from it."""
-
-    def __init__(self, data: dict):
-        self.data = data
-        for key in ("year_parts", "month_parts", "era_parts", "prefix_mods", "suffix_mods",
-                    "duration_prefix_mods", "duration_suffix_mods", "since_suffixes_with_prefix"):
-            bad = {w: m for w, m in data[key].items() if m not in TIMEML_MODS}
-            if bad:
-                raise ValueError(f"date_words.yaml: {key} has values that are no TimeML mod: {bad}")
-        d = data
-        self.eras = d["eras"]
-        self.year_words = {**{w: ("deictic", o) for w, o in d["deictic_years"].items()},
-                           **{w: ("anaphoric", o) for w, o in d["anaphoric_years"].items()}}
-        self.month_words = {**{w: ("deictic", o) for w, o in d["deictic_months"].items()},
-                            **{w: ("anaphoric", o) for w, o in d["anaphoric_months"].items()}}
-        self.day_words = {**{w: ("deictic", o) for w, o in d["deictic_days"].items()},
-                          **{w: ("anaphoric", o) for w, o in d["anaphoric_days"].items()}}
-        weekdays = "".join(d["weekdays"])
-        cep = _alternation(d["common_era_prefixes"])
-        # 公元2006年, 二〇〇六年; after 公元/西元 a year may have one to four digits (西元408年).
-        self.year_abs = re.compile(rf"(?:(?:{cep})(?P<ey4>\d{{1,4}})|(?:{cep})?(?P<y>\d{{4}}|[{_CN_DIGIT}]{{4}}))年(?P<fy>度)?")
-        # 18年10月1日, 07年: a two-digit year, when a full month and day follow or it is zero-padded.
-        self.year_short = re.compile(r"(?P<y>0\d|\d{2}(?=年\d{1,2}月\d{1,2}[日号]))年")
-        # 262年9月16日, （250年）: an early year of three digits before a full date, or any year
-        # that fills a bracket (the Gregorian gloss of an era year).
-        self.year_early = re.compile(r"(?P<y>\d{3})年(?=\d{1,2}月\d{1,2}[日号])|(?<=[（(])(?P<g>\d{1,4})年(?=[）)])"
-                                     rf"|(?P<b>[1-9]\d{{2}})年(?!{_alternation(d['early_year_duration_after'])})")
-        # 赤乌十三年（250年）: an era year glossed by the Gregorian year in brackets takes that year.
-        self.glossed_era_year = re.compile(
-            rf"[\u3400-\u9fff]{{2}}(?:元|[{_CN_NUMERAL}]{{1,4}}|\d{{1,3}})年(?=[（(]\d{{1,4}}年[）)])")
-        self.year_era = re.compile(
-            rf"(?P<era>{_alternation(self.eras)})(?P<ey>\d{{1,3}}|[{_CN_NUMERAL}]{{1,5}}|"
-            rf"{_alternation(d['era_first_year'])})年(?P<fy>度)?")
-        self.year_word = re.compile(rf"(?P<w>{_alternation(self.year_words)})(?P<fy>度)?")
-        self.month_num = re.compile(rf"(?P<m>{_MONTH_NUM})月(?:份)?")
-        self.month_word = re.compile(_alternation(self.month_words))
-        self.day_num = re.compile(rf"(?P<d>{_DAY_NUM})(?P<sfx>[日号])")
-        self.day_word = re.compile(_alternation(self.day_words))
-        self.week = re.compile(rf"(?P<wk>{_alternation(d['deictic_weeks'])})(?P<wd>[{weekdays}])?")
-        self.weekday = re.compile(rf"(?:{_alternation(d['weekday_prefixes'])})(?P<wd>[{weekdays}])")
-        self.season = re.compile(rf"(?P<s>[{''.join(d['seasons'])}])(?:{_alternation(d['season_suffixes'])})?")
-        self.half = re.compile(_alternation(d["halves"]))
-        self.quarter = re.compile(rf"(?P<first>第)?(?P<q>[一二三四1-4])(?P<w>{_alternation(d['quarter_words'])})")
-        self.parts = {level: (re.compile(_alternation(d[key])), d[key])
-                      for level, key in (("year", "year_parts"), ("month", "month_parts"),
-                                         ("era", "era_parts"))}
-        self.time = re.compile(
-            rf"(?P<period>{_alternation(d['day_periods'])})?"
-            rf"(?:(?P<h>{_HOUR_NUM})(?P<hw>{_alternation(d['hour_words'])})(?:钟)?"
-            rf"(?:(?P<mi>\d{{1,2}}|[零〇一二三四五六七八九十]{{1,3}})分|(?P<mw>{_alternation(d['minute_words'])}))?"
-            rf"|(?P<ch>\d{{1,2}})[:：](?P<cm>\d{{2}})(?!\d))")
-        conn = _alternation(d["range_connectors"])
-        self.connector = re.compile(rf"\s*(?:{conn})\s*")
-        self.year_range = re.compile(rf"(?P<y1>\d{{4}})\s*(?:{conn})\s*(?P<y2>\d{{4}})年(?!代)")
-        self.decade = re.compile(
-            rf"(?:(?P<cw>上世纪|本世纪)|(?P<c>{_CENTURY_NUM})世纪)?"
-            rf"(?P<dec>\d{{4}}|\d0|[一二三四五六七八九]十)年代")
-        self.century = re.compile(rf"(?:(?P<cw>上世纪|本世纪|下世纪)|(?:{cep})?(?P<c>{_CENTURY_NUM})世纪)")
-        units = d["duration_units"]
-        self.duration = re.compile(
-            rf"(?P<num>{_NUM})(?P<m1>[多余])?(?P<ge>个)?(?P<m2>多)?(?P<half>半)?"
-            rf"(?P<unit>{_alternation(units)})(?P<after>[半多余])?")
-        self.fixed_duration = re.compile(_alternation(d["fixed_durations"]))
-        self.named_period = re.compile(_alternation(d["named_periods"]))
-        self.set = re.compile(rf"{re.escape(d['set_prefix'])}(?P<num>{_NUM})?(?P<unit>{_alternation(d['set_units'])})")
-        self.set_fixed = re.compile(_alternation(d["set_fixed"]))
-        self.present = re.compile(_alternation(d["present_ref"]))
-        self.same = re.compile(_alternation(d["anaphoric_same"]))
-        self.set_cycle = re.compile(rf"(?P<num>{_NUM})(?P<unit>{_alternation(d['set_cycle_units'])})"
-                                    rf"(?:{_alternation(d['set_cycle_words'])})")
-        self.set_weekday = re.compile(rf"(?:{_alternation(d['set_weekday_prefixes'])})"
-                                      rf"(?:(?:{_alternation(d['weekday_prefixes'])})(?P<wd>[{weekdays}])"
-                                      rf"|(?P<we>{_alternation(d['weekend_words'])}))")
-        self.day_part = re.compile(_alternation(d["day_parts"]))
-        self.zero_lookalikes = frozenset(d["zero_lookalikes"])
-        digits = "0-9" + _CN_NUMERAL + "".join(d["zero_lookalikes"])
-        self.inner_space = re.compile(rf"(?<=[{digits}])[ \t\u3000\u00a0]{{1,2}}(?=[年月日号时点])"
-                                      rf"|(?<=[年月])[ \t\u3000\u00a0]{{1,2}}(?=[{digits}])")
-        self.full_date = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]")
-        self.before_common_era = d["before_common_era"]
-        self.bce_year = re.compile(rf"{re.escape(d['before_common_era'])}(?:{_NUM})年")
-        # Context words, longest first: the first that fits is the longest.
-        self.context_words = {key: sorted(d[key], key=len, reverse=True) for key in (
-            "prefix_mods", "suffix_mods", "since_prefixes", "since_suffixes_with_prefix",
-            "duration_prefix_mods", "duration_suffix_mods", "ago_words", "later_words",
-            "abbreviated_year_exceptions")}
-        self.relation_words = sorted(d["ago_words"] + d["later_words"], key=len, reverse=True)
-        # Every phrase starts with one of these characters; other positions are skipped at once.
-        words = [*self.year_words, *self.month_words, *self.day_words, *d["deictic_weeks"],
-                 *d["weekday_prefixes"], *d["halves"], *d["day_periods"], *d["fixed_durations"], *d["named_periods"],
-                 *d["present_ref"], *d["anaphoric_same"], *self.eras, *d["common_era_prefixes"],
-                 d["set_prefix"], *d["set_weekday_prefixes"], "上世纪", "本世纪", "下世纪", "第"]
-        self.start_chars = frozenset("0123456789" + _CN_NUMERAL + "".join(w[0] for w in words))
-
-
-@lru_cache(maxsize=None)
-def date_tables() -> DateTables:
-    return DateTables(load_yaml("date_words.yaml"))
+from .date_words import CN_NUMERAL, HAN, DateTables
 
 
 # --- parsed phrases -----------------------------------------------------------------------------
@@ -270,8 +148,8 @@ def _starts_token(text: str, pos: int) -> bool:
         if prev in ".,:" and pos >= 2 and text[pos - 2].isdigit():
             return False  # 1,234 / 3.5 / 10:30
         return not (prev.isdigit() or prev.isascii() and prev.isalpha())
-    if ch in _CN_NUMERAL:
-        return prev not in _CN_NUMERAL
+    if ch in CN_NUMERAL:
+        return prev not in CN_NUMERAL
     return True
 
 
@@ -433,7 +311,7 @@ def _read_part(text: str, pos: int, tables: DateTables, level: str):
     if len(word) == 1:
         blocked = tables.data["part_blocked_followers"].get(word, [])
         following = text[m.end():m.end() + 1]
-        if "*" in blocked and _HAN.match(following) or following and following in blocked:
+        if "*" in blocked and HAN.match(following) or following and following in blocked:
             return None
     return words[word], m.end()
 

@@ -25,8 +25,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Collection, Iterable, Sequence
 
-from .date_phrases import (Anchor, Calendar, DateTables, Phrase, century_prefix, date_tables,
-                           joined_durations, scan_phrases, word_after)
+from .date_phrases import Anchor, Calendar, Phrase, century_prefix, joined_durations, scan_phrases, word_after
+from .date_words import DateTables, date_tables
 from .normalize import TextView
 from .shared import CLAUSE_BREAK, TITLE
 
