@@ -55,6 +55,12 @@ class _Phrases(_Reader):
             return True  # 荷兰的史基浦集团, 位于仙台的东北大学
         return gap == "" and bool(m.labels & {"GPE"}) and bool(n.labels & {"ORG", "PERSON"})
 
+    def _titles_person(self, o: _Mention, person: _Mention) -> bool:
+        """``o`` and a short title stand right before ``person`` (苏联外长|维辛斯基)."""
+        n = self.next_mention(o)
+        return n is not None and (n.start, n.end) == (person.start, person.end) and 0 < person.start - o.end \
+            <= self.g.person_title_gap
+
     def alias_bracket(self, m: _Mention) -> int | None:
         """Where the bracket opens when ``m`` is the alias of the name right before it (国家实验研究院（国研院）,
         中国国际航空股份有限公司（简称国航）); else None."""
@@ -138,12 +144,13 @@ class _Phrases(_Reader):
 
     def phrase_start(self, m: _Mention, floor: int) -> int:
         """Where the noun phrase headed by ``m`` starts: before the modifiers in front (美国普渡大学, 荷兰的
-        史基浦集团, 位于仙台的东北大学)."""
+        史基浦集团, 位于仙台的东北大学), and before the entity and title in front of a person (苏联外长维辛斯基)."""
         start = m.start
         for o in reversed(self.in_span(floor, m.start)):
             if o.end > start:
                 continue
-            if self.text[o.end:start] in ("", self.g.relative_marker) and self.qualifies_next(o):
+            titled = start == m.start and "PERSON" in m.labels and self._titles_person(o, m)
+            if (titled or self.text[o.end:start] in ("", self.g.relative_marker)) and self.qualifies_next(o):
                 start = o.start
                 verb = max((v for v in self.g.locative_verbs if v and self.text.endswith(v, floor, start)), key=len,
                            default="")
