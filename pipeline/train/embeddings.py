@@ -61,11 +61,31 @@ def _ids(texts: list[str], chars: dict, bigrams: dict) -> tuple[numpy.ndarray, n
     return numpy.array(char_ids, dtype=numpy.int64), numpy.array(bigram_ids, dtype=numpy.int64)
 
 
+def _word_stream(texts: list[str], spans: list, words: dict) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+    """Where each lexicon word of the segmented texts starts in the character stream of ``_ids``,
+    its length and its id."""
+    starts, lengths, ids, offset = [], [], [], 0
+    for text, text_spans in zip(texts, spans):
+        folded = fold(text)
+        for a, b in text_spans:
+            i = words.get(folded[a:b])
+            if i is not None:
+                starts.append(offset + a)
+                lengths.append(b - a)
+                ids.append(i)
+        offset += len(text) + 1
+    return (numpy.array(starts, dtype=numpy.int64), numpy.array(lengths, dtype=numpy.int64),
+            numpy.array(ids, dtype=numpy.int64))
+
+
 def pretrain(texts: list[str], char_list: list[str], bigram_list: list[str], char_dim: int, bigram_dim: int,
              seed: int, minutes: float, window: int = 2, negatives: int = 5, batch: int = 8192,
-             lr: float = 5e-3, log=print) -> tuple[numpy.ndarray, numpy.ndarray, dict]:
+             lr: float = 5e-3, log=print, word_list: list[str] = (), word_dim: int = 32, word_spans=None):
     """Vectors for ids 0.. of the vocabulary (0 padding, 1 unknown, then ``char_list`` /
-    ``bigram_list``): each character and each bigram predicts the characters around it."""
+    ``bigram_list``): each character and each bigram predicts the characters around it. With a
+    ``word_list`` and each text's segmented ``word_spans``, each word of the list also predicts
+    the characters just before and after it; its vectors are the fourth value returned (ids from 2,
+    as the lexicon numbers them)."""
     import torch
     from torch import nn
 
@@ -88,6 +108,14 @@ def pretrain(texts: list[str], char_list: list[str], bigram_list: list[str], cha
     for table in (char_out, bigram_out):
         nn.init.zeros_(table.weight)
     tables = [char_in, bigram_in, char_out, bigram_out]
+    if word_list:
+        word_starts, word_lengths, word_ids = _word_stream(texts, word_spans,
+                                                           {w: i for i, w in enumerate(word_list, 2)})
+        word_in = nn.Embedding(len(word_list) + 2, word_dim, sparse=True)
+        word_out = nn.Embedding(n_chars, word_dim, sparse=True)
+        nn.init.uniform_(word_in.weight, -0.5 / word_dim, 0.5 / word_dim)
+        nn.init.zeros_(word_out.weight)
+        tables += [word_in, word_out]
     optimizer = torch.optim.SparseAdam([t.weight for t in tables], lr=lr)
 
     offsets = [o for o in range(-window, window + 1) if o]
@@ -117,6 +145,20 @@ def pretrain(texts: list[str], char_list: list[str], bigram_list: list[str], cha
             sampled = torch.multinomial(noise, len(targets) * negatives, replacement=True).view(-1, negatives)
             loss = side_loss(sources_c, char_in, char_out, targets, sampled) + \
                 side_loss(sources_b, bigram_in, bigram_out, targets, sampled)
+            if word_list and len(word_ids):
+                # a random batch of word occurrences; each predicts one of the two characters on
+                # either side of it
+                pick = rng.integers(0, len(word_ids), batch)
+                side = rng.integers(0, 2 * window, batch)
+                where = numpy.where(side < window, word_starts[pick] - 1 - side,
+                                    word_starts[pick] + word_lengths[pick] + side - window)
+                inside = (where >= 0) & (where < len(char_ids))
+                word_targets = torch.from_numpy(char_ids[where[inside]])
+                keep = word_targets > 1
+                word_sampled = torch.multinomial(noise, int(keep.sum()) * negatives,
+                                                 replacement=True).view(-1, negatives)
+                loss = loss + side_loss(torch.from_numpy(word_ids[pick[inside]])[keep], word_in, word_out,
+                                        word_targets[keep], word_sampled)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -129,7 +171,11 @@ def pretrain(texts: list[str], char_list: list[str], bigram_list: list[str], cha
     char_vectors = char_in.weight.detach().numpy().copy()
     bigram_vectors = bigram_in.weight.detach().numpy().copy()
     char_vectors[0] = bigram_vectors[0] = 0.0
-    return char_vectors, bigram_vectors, record
+    if not word_list:
+        return char_vectors, bigram_vectors, record
+    word_vectors = word_in.weight.detach().numpy().copy()
+    word_vectors[0] = 0.0
+    return char_vectors, bigram_vectors, record, word_vectors
 
 
 def shuffled(texts: list[str], seed: int) -> list[str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy
 
 from ..resources import load_yaml
-from ..stages.ner_model import fold, seg_features, tag_names
+from ..stages.ner_model import SEG_TAGS, fold, seg_features, tag_names
 
 MAX_CHARS = 200  # longer sentences are cut at punctuation outside every name
 _CUT_AFTER = "。！？；，、："
@@ -30,6 +30,7 @@ class Sentence:
     text: str
     spans: list  # (start, end, frozenset of our labels | None for no supervision)
     segs: list   # B/M/E/S feature of each character
+    words: tuple | None = None  # the lexicon feature's word ids and weights, encoded once
 
 
 def label_config() -> dict:
@@ -125,6 +126,28 @@ def read_corpora(data_dir: Path, segmenter, gazetteer, rules: dict, names: list[
                     sentences.append(Sentence(corpus, item["id"], piece, local,
                                               seg_features(len(piece), segmenter.word_edges(piece))))
     return sentences, hashes
+
+
+def segmented_words(text: str, segs) -> list[tuple[int, int]]:
+    """The (start, end) of each word of a sentence, read back from its B/M/E/S features."""
+    words, start = [], 0
+    for i, seg in enumerate(segs):
+        if seg in (SEG_TAGS["E"], SEG_TAGS["S"]):
+            words.append((start, i + 1))
+            start = i + 1
+    return words
+
+
+def lexicon_words(texts_and_words, size: int, min_count: int = 2, max_length: int = 6):
+    """The ``size`` most frequent words of two to ``max_length`` characters in segmented texts
+    (folded as the model reads them), with their counts."""
+    counts = Counter()
+    for text, words in texts_and_words:
+        folded = fold(text)
+        counts.update(folded[a:b] for a, b in words if 2 <= b - a <= max_length)
+    ranked = sorted((w for w, n in counts.items() if n >= min_count and w.strip() == w),
+                    key=lambda w: (-counts[w], w))[:size]
+    return ranked, [counts[w] for w in ranked]
 
 
 def split_heldout(sentences: list[Sentence], fraction: float, seed: int):

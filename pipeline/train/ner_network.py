@@ -8,26 +8,37 @@ NEG = -1e4  # a forbidden tag or transition
 
 
 class BiLstmTagger(nn.Module):
-    """Character, bigram and word-position embeddings → a BiLSTM → per-tag scores.
+    """Character, bigram and word-position embeddings (and, with ``n_words``, the weighted mean
+    vectors of the lexicon words that begin, pass through and end at each character) → a BiLSTM →
+    per-tag scores.
 
     The backward LSTM reads each sentence reversed within its own length, so padding after a
     short sentence never reaches its states: a batch gives the same scores as one sentence alone.
     """
 
     def __init__(self, n_chars: int, n_bigrams: int, n_tags: int, char_dim: int = 128, bigram_dim: int = 48,
-                 seg_dim: int = 16, hidden: int = 128, dropout: float = 0.3):
+                 seg_dim: int = 16, hidden: int = 128, dropout: float = 0.3, n_words: int = 0, word_dim: int = 32,
+                 word_sets: int = 3):
         super().__init__()
         self.chars = nn.Embedding(n_chars, char_dim, padding_idx=0)
         self.bigrams = nn.Embedding(n_bigrams, bigram_dim, padding_idx=0)
         self.segs = nn.Embedding(5, seg_dim, padding_idx=0)
         width = char_dim + bigram_dim + seg_dim
+        self.words = nn.Embedding(n_words, word_dim, padding_idx=0) if n_words else None
+        if n_words:
+            width += word_sets * word_dim
         self.forward_lstm = nn.LSTM(width, hidden, batch_first=True)
         self.backward_lstm = nn.LSTM(width, hidden, batch_first=True)
         self.dropout = nn.Dropout(dropout)
         self.scores = nn.Linear(2 * hidden, n_tags)
 
-    def forward(self, chars, bigrams, segs, lengths):
-        x = torch.cat([self.chars(chars), self.bigrams(bigrams), self.segs(segs)], -1)
+    def forward(self, chars, bigrams, segs, lengths, words=None, word_weights=None):
+        parts = [self.chars(chars), self.bigrams(bigrams), self.segs(segs)]
+        if self.words is not None:
+            # batch × time × sets × per_set × dim, weighted and summed over each set's words
+            lexicon = (self.words(words) * word_weights.unsqueeze(-1)).sum(3)
+            parts.append(lexicon.flatten(2))
+        x = torch.cat(parts, -1)
         x = self.dropout(x)
         steps = torch.cumsum(torch.ones_like(chars), 1) - 1
         last = lengths.unsqueeze(1) - 1
