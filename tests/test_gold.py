@@ -119,3 +119,64 @@ def test_brat_folder_export_and_import(tmp_path):
 def test_annotations_readme_counts_are_current():
     readme = (ROOT / "annotations" / "README.md").read_text(encoding="utf-8")
     assert gold.counts_markdown(ROOT / "annotations", ROOT / "corpus") in readme
+
+
+LONG_NAME = "中华人民共和国和某国关于两国边界东段走向的协定"  # our own, 23 characters
+
+
+def _corpus_annotation(tmp_path, long_span: dict, corpus: str | None = "mine"):
+    """An annotation of a document of a JSONL corpus (the real-text gold's layout) holding one long span."""
+    text = f"两国于2001年签订了《{LONG_NAME}》。"
+    folder = tmp_path / "corpora" / "mine"
+    folder.mkdir(parents=True)
+    (folder / "docs.jsonl").write_text(json.dumps({"id": "mine-1", "text": text}, ensure_ascii=False) + "\n",
+                                       encoding="utf-8")
+    start = text.index(LONG_NAME)
+    data = {"doc_id": "mine-1", **({"corpus": corpus} if corpus else {}),
+            "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "entities": [{"id": "T1", "start": start, "end": start + len(LONG_NAME), "label": "LAW", **long_span}],
+            "dates": [{"id": "D1", "start": 3, "end": 8, "type": "DATE", "value": "2001"}], "numbers": [],
+            "relations": []}
+    (tmp_path / "gold").mkdir()
+    path = tmp_path / "gold" / "mine-1.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_a_long_span_of_a_corpus_document_takes_its_text_from_the_corpus(tmp_path):
+    from pipeline.corpora import Texts
+
+    path = _corpus_annotation(tmp_path, {})
+    with pytest.raises(gold.GoldError) as caught:  # the short date span still needs its text
+        gold.load_annotation(path, texts=Texts(tmp_path / "corpora"))
+    assert "D1: missing text" in str(caught.value) and "T1" not in str(caught.value)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["dates"][0]["text"] = "2001年"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    annotation = gold.load_annotation(path, texts=Texts(tmp_path / "corpora"))
+    assert annotation.entities[0].text == LONG_NAME and annotation.dates[0].text == "2001年"
+
+
+def test_a_long_span_that_gives_its_text_is_still_checked(tmp_path):
+    from pipeline.corpora import Texts
+
+    path = _corpus_annotation(tmp_path, {"text": LONG_NAME[1:] + "。"})
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["dates"][0]["text"] = "2001年"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(gold.GoldError, match="T1: text"):
+        gold.load_annotation(path, texts=Texts(tmp_path / "corpora"))
+
+
+def test_outside_a_corpus_every_span_carries_its_text():
+    long_span = {"id": "T9", "start": 0, "end": 20, "label": "ORG"}
+    problems = gold.validate({"entities": [long_span]}, "字" * 30, "doc.json")
+    assert len(problems) == 1 and problems[0].startswith("doc.json: T9: missing text")
+
+
+def test_no_real_gold_file_holds_a_long_span_text():
+    for path in (ROOT / "benchmarks" / "real").glob("*/*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for layer in ("entities", "dates", "numbers"):
+            for item in data[layer]:
+                assert len(item.get("text", "")) < gold.LONG_SPAN, (path.name, item["id"])

@@ -83,6 +83,10 @@ def cmd_resolve(draft_path: str, out_path: str) -> None:
     ordered = {"doc_id": data["doc_id"], "corpus": data["corpus"], "text_sha256": sha}
     for layer in ("entities", "dates", "numbers", "relations"):
         ordered[layer] = data.get(layer, [])
+    for layer in ("entities", "dates", "numbers"):
+        for item in ordered[layer]:
+            if not gold.span_text_needed(ordered, item):
+                item.pop("text", None)  # a long span: offsets only, its text stays in ../shared
     problems = gold.validate(ordered, text, out_path, sha)
     for problem in problems:
         print(problem)
