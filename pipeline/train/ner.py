@@ -203,7 +203,8 @@ def _pretrain(texts, spans, char_list, bigram_list, word_list, args) -> dict:
     order = embeddings.shuffled(list(range(len(texts))), args.seed)
     vectors = embeddings.pretrain([texts[i] for i in order], char_list, bigram_list, args.char_dim, args.bigram_dim,
                                   args.seed, args.pretrain_minutes, log=lambda line: print(line, flush=True),
-                                  word_list=word_list, word_dim=args.word_dim, word_spans=[spans[i] for i in order])
+                                  word_list=word_list, word_dim=args.word_dim,
+                                  word_spans=[spans[i] for i in order] if spans else None)
     record = vectors[2]
     tables = {"chars": vectors[0], "bigrams": vectors[1]}
     if word_list:
@@ -255,19 +256,17 @@ def train_from_args(args, argv) -> int:
     char_list, bigram_list = ner_data.build_vocabulary(train, 2, 2, args.max_bigrams, raw)
     vocabulary = Vocabulary(char_list, bigram_list)
     texts = raw + [s.text for s in train]
-    spans = [ner_data.segmented_words(s.text, s.segs) for s in train]
-    lexicon = lexicon_meta = None
+    lexicon = lexicon_meta = spans = None
     word_list: list[str] = []
     if args.lexicon_size:
-        spans = [_word_spans(resources.segmenter.word_edges(t)) for t in raw] + spans
+        spans = [_word_spans(resources.segmenter.word_edges(t)) for t in raw] + \
+            [ner_data.segmented_words(s.text, s.segs) for s in train]
         word_list, counts = ner_data.lexicon_words(zip(texts, spans), args.lexicon_size)
         lexicon_meta = {"words": word_list, "counts": counts, "max_length": 6, "per_set": 4}
         lexicon = Lexicon(**lexicon_meta)
         for s in train + heldout:
             s.words = lexicon.encode(s.text)
         print(f"lexicon: {len(word_list)} words; encoded in {time.monotonic() - started:.0f} s", flush=True)
-    else:
-        spans = [[] for _ in raw] + spans
     names = tag_names(labels)
     print(f"{len(train)} training and {len(heldout)} held-out sentences, {sum(len(s.text) for s in train):,} "
           f"characters; {len(char_list)} characters and {len(bigram_list)} bigrams in the vocabulary; "
