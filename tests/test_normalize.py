@@ -25,6 +25,16 @@ def test_length_changing_conversion_maps_to_whole_original_words():
     assert text[slice(*view.to_original(s, s + 1))] == "哈"
 
 
+def test_a_conversion_that_moves_a_character_maps_one_to_one():
+    # tw2sp turns 程序 into 进程: the diff pairs the two 程, but the phrase is one replacement.
+    text = "粗疏的程序。"
+    view = Normalizer().normalize(text)
+    assert view.working == "粗疏的进程。"
+    start = view.working.index("进程")
+    assert [text[slice(*view.to_original(j, j + 1))] for j in (start, start + 1)] == ["程", "序"]
+    assert text[slice(*view.to_original(start - 1, start))] == "的"
+
+
 def test_protected_names_are_not_expanded_twice():
     view = Normalizer(["哈薩克斯坦", "烏茲別克斯坦"]).normalize("哈薩克斯坦和烏茲別克斯坦")
     assert view.working == "哈萨克斯坦和乌兹别克斯坦"

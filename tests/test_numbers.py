@@ -163,6 +163,13 @@ def test_property_on_noise(text):
     ("她在州府的一個市政廳談到了計劃。", "一個市政廳", "市政厅"),
     ("小說描寫一個地主少爺順應新興資本主義的故事。", "一個地主少爺", "地主少爷"),
     ("該組織有三個聯合部隊集團。", "三個聯合部隊集團", "联合部队集团"),
+    # An adjective or adverb after 個 modifies the noun it counts: the span runs over the
+    # modifiers to the noun after their 的 (、 joins two), and the unit is the noun's last word.
+    ("会上提出了两个主要的问题。", "两个主要的问题", "问题"),
+    ("委員會提出三個重要的建議。", "三個重要的建議", "建议"),
+    ("不要选一个自私的、有偏见的人当领袖。", "一个自私的、有偏见的人", "人"),
+    ("他们需要一个快速的政治决策。", "一个快速的政治决策", "决策"),
+    ("三国决定成立一个新国家。", "一个新国家", "国家"),
 ])
 def test_the_noun_a_generic_count_counts_ends_before_a_verb(run, sentence, text, unit):
     # The segmenter's words, in the pipeline: a verb after the noun's first word ends it.

@@ -26,7 +26,6 @@ KNOWN_MISSES = {
     28: "entities: the ORG 中亞地區集體快速部署部隊 is not found (only the LOC 中亞地區)",
     30: "entities: the PERSON 張忠謀 is found as 張忠",
     36: "entities: the ORG 集体快速反应部队 is not found",
-    52: "entities: the EVENT 互動-2021 is found with its opening quote, 「互動-2021",
     56: "entities: the EVENT 十一届三中全会 is not found",
     58: "entities: the EVENT 梅竹賽 is not found",
 }

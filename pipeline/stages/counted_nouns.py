@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from .numbers import _Accepted, _Tables
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_MODIFIERS_BREAK = re.compile(CLAUSE_BREAK.pattern.replace("、", ""))
 
 
 def noun_after(text: str, pos: int, tables: _Tables, accepted: _Accepted | None = None) -> int:
@@ -38,6 +39,38 @@ def noun_after(text: str, pos: int, tables: _Tables, accepted: _Accepted | None 
             return pos  # no stop in sight: not a noun we can delimit
         j += 1
     return j
+
+
+def noun_after_modifiers(text: str, pos: int, tables: _Tables, accepted: _Accepted | None) -> tuple[int, int] | None:
+    """一个滑稽的、有偏见的人, 一个新国家: when the segmenter tags the word after 个 as an adjective
+    or an adverb, 个 counts the noun after the modifiers: after the first 的 in the clause that a
+    noun follows, or the noun word right after a modifier without 的. Gives the head noun's
+    (start, end) — the last word of the noun, the unit — and the span ends there."""
+    d = tables.data
+    word = accepted.words_at.get(pos) if accepted is not None else None
+    if word is None or word[1] not in d["noun_modifier_tags"]:
+        return None
+    # 、 joins modifiers (滑稽的、有偏见的人); any other break ends the phrase.
+    clause_end = _MODIFIERS_BREAK.search(text, pos)
+    limit = min(clause_end.start() if clause_end else len(text), pos + d["noun_modifier_max_chars"])
+    at = text.find("的", pos, limit)
+    while at >= 0:
+        noun_end = noun_after(text, at + 1, tables, accepted)
+        if noun_end > at + 1:
+            return _last_word(at + 1, noun_end, accepted), noun_end
+        at = text.find("的", at + 1, limit)
+    following = accepted.words_at.get(word[0])
+    if following is not None and following[1] in d["noun_tags"]:
+        return word[0], following[0]
+    return None
+
+
+def _last_word(start: int, end: int, accepted: _Accepted) -> int:
+    """Start of the last segmenter word inside start..end (政治|决策 -> 决策), else ``start``."""
+    at, last = start, start
+    while at < end and at in accepted.words_at:
+        last, at = at, accepted.words_at[at][0]
+    return last if at == end else start
 
 
 def noun_after_clause(text: str, pos: int, tables: _Tables) -> str | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 # Full-width ASCII letters, digits and the few symbols that occur inside numbers and codes. Chinese
@@ -31,6 +32,19 @@ _FOLD_TABLE = str.maketrans(_FULLWIDTH_FOLD)
 _CHUNK_BREAK = re.compile(r"[\n\r。！？；，、：（）《》“”\"'\s]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _MAX_CHUNK = 256
+
+
+def simplified_characters(text: str) -> str:
+    """``text`` in simplified characters, converted one for one (``t2s``, full-width ASCII folded),
+    without the phrase conversion's regional vocabulary (程序 stays 程序, not mainland 进程)."""
+    return _character_converter().convert(text.translate(_FOLD_TABLE))
+
+
+@lru_cache(maxsize=1)
+def _character_converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
 
 
 @dataclass(frozen=True)
@@ -179,7 +193,7 @@ def _align(source: str, target: str, original: str = "", convert=None) -> list[t
         return [(i, i + 1, i, i + 1) for i in range(len(source))]
     blocks: list[list[int]] = []
     matcher = difflib.SequenceMatcher(None, source, target, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _absorb_stray_matches(matcher.get_opcodes()):
         if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
             blocks.extend([i1 + k, i1 + k + 1, j1 + k, j1 + k + 1] for k in range(i2 - i1))
         else:
@@ -192,6 +206,22 @@ def _align(source: str, target: str, original: str = "", convert=None) -> list[t
         else:
             merged.append(block)
     return [tuple(b) for b in merged]
+
+
+def _absorb_stray_matches(opcodes) -> list[tuple[str, int, int, int, int]]:
+    """One character that the diff matched between two changes is part of the change: in 程序 →
+    进程 the 程 it pairs sits at another place in the phrase, so 程序 ↔ 进程 is one replacement
+    (one to one, as long on both sides), not 进 inserted, 程 kept and 序 deleted. Two changes
+    with a real character between them are split again by ``_split_block``."""
+    merged: list[list] = []
+    for k, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        stray = (tag == "equal" and i2 - i1 == 1 and 0 < k < len(opcodes) - 1
+                 and opcodes[k + 1][0] != "equal" and merged and merged[-1][0] != "equal")
+        if merged and merged[-1][0] != "equal" and (tag != "equal" or stray):
+            merged[-1][0], merged[-1][2], merged[-1][4] = "replace", i2, j2
+        else:
+            merged.append([tag, i1, i2, j1, j2])
+    return [tuple(op) for op in merged]
 
 
 def _split_block(i1, i2, j1, j2, original, target, convert) -> list[list[int]]:

@@ -27,8 +27,8 @@ from typing import Iterable
 
 from ..numerals import DIGIT_VALUES, is_approximate_range, is_digit_string, parse_number, tidy
 from ..resources import load_yaml
-from .normalize import TextView
-from .counted_nouns import noun_after, noun_after_clause, noun_before
+from .normalize import TextView, simplified_characters
+from .counted_nouns import noun_after, noun_after_clause, noun_after_modifiers, noun_before
 from .shared import CLAUSE_BREAK, TITLE
 
 
@@ -174,8 +174,23 @@ def find_numbers(view: TextView, dates: Iterable = (), entities: Iterable = (),
         readings.append(reading)
         start, end = view.to_original(reading.start, reading.end)
         mentions.append(NumberMention(start, end, view.original[start:end], reading.label,
-                                      reading.value, reading.unit, reading.approx))
+                                      reading.value, _unit_as_written(view, reading), reading.approx))
     return mentions
+
+
+def _unit_as_written(view: TextView, reading: _Reading) -> str | None:
+    """The unit in simplified characters of the original's own word: the working copy's phrase
+    conversion swaps regional vocabulary (Taiwan 程序 → mainland 进程), which is no unit the
+    text wrote; a character-level conversion keeps the word (程序)."""
+    unit = reading.unit
+    if not unit:
+        return unit
+    at = view.working.rfind(unit, reading.start, reading.end)
+    if at < 0:
+        return unit
+    start, end = view.to_original(at, at + len(unit))
+    written = simplified_characters(view.original[start:end])
+    return unit if written == unit else written
 
 
 class _Accepted(list):
@@ -188,6 +203,7 @@ class _Accepted(list):
         # Set phrases (跃居第一: l, i) keep the ordinal they hold.
         self.inside_known_words = {i for s, e, tag in words if tag and tag not in ("l", "i") for i in range(s + 1, e)}
         self.stop_word_starts = {s for s, _, tag in words if tag in stop_tags}
+        self.words_at = {s: (e, tag) for s, e, tag in words}
 
     def sentence_start(self, pos: int) -> int:
         return self.sentence_starts[bisect.bisect_right(self.sentence_starts, pos) - 1]
@@ -335,6 +351,9 @@ def _generic_count(text, pos, end, value, approx, m, tables: _Tables, accepted) 
     core = m["core"] or ""
     if core == "一" and _indefinite(text, pos, tables):
         return _Reading(pos, counter_end, None)  # 这是一个集体防御组织: the indefinite article
+    noun = noun_after_modifiers(text, counter_end, tables, accepted)
+    if noun is not None:
+        return _Reading(pos, noun[1], "QUANTITY", value, text[noun[0]:noun[1]], approx, pos)
     noun_end = noun_after(text, counter_end, tables, accepted)
     if noun_end > counter_end:
         return _Reading(pos, noun_end, "QUANTITY", value, text[counter_end:noun_end], approx, pos)
