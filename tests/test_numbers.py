@@ -170,8 +170,11 @@ def test_property_on_noise(text):
     ("不要选一个自私的、有偏见的人当领袖。", "一个自私的、有偏见的人", "人"),
     ("他们需要一个快速的政治决策。", "一个快速的政治决策", "决策"),
     ("三国决定成立一个新国家。", "一个新国家", "国家"),
+    # An ordinal right before a short noun word ranks it: the noun is in the span and the unit.
+    ("他代表该州第5选区参选。", "第5选区", "选区"),
+    ("該市第三選區的選民", "第三選區", "选区"),
 ])
-def test_the_noun_a_generic_count_counts_ends_before_a_verb(run, sentence, text, unit):
+def test_the_noun_a_count_counts_read_with_the_segmenters_words(run, sentence, text, unit):
     # The segmenter's words, in the pipeline: a verb after the noun's first word ends it.
     found = [(m.text, m.unit) for m in run(sentence)._.numbers]
     assert (text, unit) in found, found

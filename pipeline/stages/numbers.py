@@ -412,6 +412,10 @@ def _read_ordinal(text: str, pos: int, tables: _Tables, accepted) -> _Reading | 
     following = text[end:end + 1]
     if following and _HAN.match(following) and following in tables.ordinal_classifiers:
         return _Reading(pos, end + 1, "ORDINAL", value, following, False, start)  # 第5版, 第3季
+    word = accepted.words_at.get(end)
+    if word is not None and word[1] in tables.data["noun_tags"] \
+            and word[0] - end <= tables.data["ordinal_noun_max_chars"]:
+        return _Reading(pos, word[0], "ORDINAL", value, text[end:word[0]], False, start)  # 第17选区
     return _Reading(pos, end, "ORDINAL", value, None, False, start)
 
 
