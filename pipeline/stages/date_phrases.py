@@ -221,8 +221,8 @@ def _read_calendar(text: str, pos: int, tables: DateTables):
         fields.update(year=offset, year_kind=kind)
         p = m.end()
     # month
-    if m := tables.month_num.match(text, p):
-        month = parse_number(m["m"])
+    if (m := tables.month_num.match(text, p)) and not (m["s"] and fields):
+        month = parse_number(m["m"]) if m["m"] else d["month_names"][m["mn"]]
         # 月光, 月台: the followers that make 月 another word only count without a year before it
         # (1898年8月光绪帝… is August).
         if month and 1 <= month <= 12 and ("year_kind" in fields or
@@ -379,6 +379,8 @@ def _read_year_range(text: str, pos: int, tables: DateTables) -> Phrase | None:
 
 def _read_decade(text: str, pos: int, tables: DateTables) -> Phrase | None:
     """1990年代 -> 199X; 上世纪90年代 -> 199X; 20世纪90年代初 -> 199X START."""
+    if latin := tables.latin_decade.match(text, pos):
+        return Phrase(pos, latin.end(), "fixed", value=latin["dec"] + "X")
     m = tables.decade.match(text, pos)
     if not m:
         return None

@@ -63,7 +63,9 @@ class DateTables:
             rf"(?P<era>{_alternation(self.eras)})(?P<ey>\d{{1,3}}|[{CN_NUMERAL}]{{1,5}}|"
             rf"{_alternation(d['era_first_year'])})年(?P<fy>度)?")
         self.year_word = re.compile(rf"(?P<w>{_alternation(self.year_words)})(?P<fy>度)?")
-        self.month_num = re.compile(rf"(?P<m>{_MONTH_NUM})月(?:份)?")
+        # 七月, 正月; a season before a month belongs to it in classical dating (秋七月, 春正月).
+        month_names = _alternation(d["month_names"])
+        self.month_num = re.compile(rf"(?P<s>[{''.join(d['seasons'])}])?(?:(?P<m>{_MONTH_NUM})|(?P<mn>{month_names}))月(?:份)?")
         self.month_word = re.compile(_alternation(self.month_words))
         self.day_num = re.compile(rf"(?P<d>{_DAY_NUM})(?P<sfx>[日号])")
         self.day_word = re.compile(_alternation(self.day_words))
@@ -86,6 +88,8 @@ class DateTables:
         self.decade = re.compile(
             rf"(?:(?P<cw>上世纪|本世纪)|(?P<c>{_CENTURY_NUM})世纪)?"
             rf"(?P<dec>\d{{4}}|\d0|[一二三四五六七八九]十)年代")
+        # 1860s, 1990's: a decade in Latin script (translated and encyclopedic text).
+        self.latin_decade = re.compile(r"(?P<dec>\d{3})0'?s(?![A-Za-z])")
         self.century = re.compile(rf"(?:(?P<cw>上世纪|本世纪|下世纪)|(?:{cep})?(?P<c>{_CENTURY_NUM})世纪)")
         units = d["duration_units"]
         self.duration = re.compile(
@@ -105,8 +109,16 @@ class DateTables:
         self.day_part = re.compile(_alternation(d["day_parts"]))
         self.zero_lookalikes = frozenset(d["zero_lookalikes"])
         digits = "0-9" + CN_NUMERAL + "".join(d["zero_lookalikes"])
-        self.inner_space = re.compile(rf"(?<=[{digits}])[ \t\u3000\u00a0]{{1,2}}(?=[年月日号时点])"
-                                      rf"|(?<=[年月])[ \t\u3000\u00a0]{{1,2}}(?=[{digits}])")
+        # White space inside a date (PDF and translated text): between a number and its date or time
+        # unit (1988 年, 48 小时, 3 个月), after 年/月 or a period of the day before a number (早上 7 点).
+        space = r"[ \t\u3000\u00a0]{1,2}"
+        after_number = _alternation(["年", "月", "日", "号", *d["hour_words"], *units, "个"])
+        periods_by_width: dict[int, list[str]] = {}
+        for word in d["day_periods"]:
+            periods_by_width.setdefault(len(word), []).append(word)
+        after_period = "|".join(rf"(?<={_alternation(words)})" for words in periods_by_width.values())
+        self.inner_space = re.compile(rf"(?<=[{digits}]){space}(?={after_number})"
+                                      rf"|(?:(?<=[年月])|{after_period}){space}(?=[{digits}])")
         self.full_date = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]")
         self.before_common_era = d["before_common_era"]
         self.bce_year = re.compile(rf"{re.escape(d['before_common_era'])}(?:{_NUM})年")
@@ -120,7 +132,8 @@ class DateTables:
         words = [*self.year_words, *self.month_words, *self.day_words, *d["deictic_weeks"],
                  *d["weekday_prefixes"], *d["halves"], *d["day_periods"], *d["fixed_durations"], *d["named_periods"],
                  *d["present_ref"], *d["anaphoric_same"], *self.eras, *d["common_era_prefixes"],
-                 d["set_prefix"], *d["set_weekday_prefixes"], "上世纪", "本世纪", "下世纪", "第"]
+                 d["set_prefix"], *d["set_weekday_prefixes"], "上世纪", "本世纪", "下世纪", "第",
+                 *d["seasons"], *d["month_names"]]
         self.start_chars = frozenset("0123456789" + CN_NUMERAL + "".join(w[0] for w in words))
 
 
