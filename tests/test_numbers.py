@@ -170,6 +170,8 @@ def test_property_on_noise(text):
     ("不要选一个自私的、有偏见的人当领袖。", "一个自私的、有偏见的人", "人"),
     ("他们需要一个快速的政治决策。", "一个快速的政治决策", "决策"),
     ("三国决定成立一个新国家。", "一个新国家", "国家"),
+    # A noun of the dictionary's is whole where a verb inside it would end the noun (投票|箱).
+    ("選舉委員會在大廳放了三個投票箱。", "三個投票箱", "投票箱"),
     # An ordinal right before a short noun word ranks it: the noun is in the span and the unit.
     ("他代表该州第5选区参选。", "第5选区", "选区"),
     ("該市第三選區的選民", "第三選區", "选区"),

@@ -19,6 +19,15 @@ _MODIFIERS_BREAK = re.compile(CLAUSE_BREAK.pattern.replace("、", ""))
 def noun_after(text: str, pos: int, tables: _Tables, accepted: _Accepted | None = None) -> int:
     """End of the noun counted by 个 at ``pos`` (== pos when there is none)."""
     d = tables.data
+    end = _noun_end(text, pos, tables, accepted)
+    first = accepted.words_at.get(pos) if accepted is not None else None
+    if first is not None and end < first[0] and first[1] in d["noun_tags"] and first[0] - pos <= d["noun_max_chars"]:
+        return first[0]  # 两个投票箱: a noun of the dictionary's is whole, though 投票 would stop inside it
+    return end
+
+
+def _noun_end(text: str, pos: int, tables: _Tables, accepted: _Accepted | None) -> int:
+    d = tables.data
     j, limit = pos, min(len(text), pos + d["noun_max_chars"])
     stops = accepted.stop_word_starts if accepted is not None else ()
     while j < len(text):
