@@ -357,6 +357,7 @@ def test_real_text_kinds_third_round(run, sentence, text, label):
 @pytest.mark.parametrize("sentence, names", [
     ("英法聯軍攻入北京。", [("英", "GPE"), ("法", "GPE")]),        # two countries by one character each
     ("西德與東德於1990年統一。", [("西德", "GPE"), ("東德", "GPE")]),  # former states; a direction + 德 is one
+    ("這款遊戲在歐美很受歡迎。", [("歐", "LOC"), ("美", "GPE")]),     # a continent and a country by one character
 ])
 def test_countries_written_together_and_former_states(run, sentence, names):
     found = ents(run(sentence))

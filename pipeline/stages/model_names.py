@@ -29,6 +29,7 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
     edge_particles = set(rules["model_edge_particles"])
     leading_classifiers = set(rules["model_leading_classifiers"])
     group_heads = tuple(rules["model_group_heads"])
+    regions = rules["region_abbreviations"]
     directions = set(rules["polity_prefixes"])
     function_tags = set(rules["model_leading_function_tags"])
     locatives = rules["model_leading_locatives"]
@@ -74,13 +75,15 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
                 continue
             entry = gazetteer.names.get(surface)
             if entry is None and 2 <= len(surface) <= 4 and label in ("GPE", "LOC", "PLACE") and \
-                    all(ch in gazetteer.abbreviations for ch in surface) and surface[0] not in directions:
-                # 英法, 美日: countries by their one-character names, one each (but a direction
-                # before one names a state of its own: 西德, 南韩).
-                found += [Candidate(i, i + 1, e.label, e.canonical, e.kb_id, MODEL)
-                          for i in range(start, end) for e in gazetteer.abbreviations[view.working[i]][:1]]
+                    all(ch in gazetteer.abbreviations or ch in regions for ch in surface) and surface[0] not in directions:
+                # 英法, 美日, 欧亚非: countries and continents by their one-character names, one each
+                # (but a direction before one names a state of its own: 西德, 南韩).
+                found += [_one_character_place(view.working, i, gazetteer, regions) for i in range(start, end)]
                 continue
             if entry is None and len(surface) == 1 and label in ("GPE", "LOC", "PLACE"):
+                if surface in regions:
+                    found.append(_one_character_place(view.working, start, gazetteer, regions))
+                    continue
                 if surface in gazetteer.abbreviations:
                     entry = gazetteer.abbreviations[surface][0]  # 美: a country's one-character name
                 else:
@@ -216,6 +219,14 @@ def _to_word_edges(start: int, end: int, bounds: list[int], word_tags: dict, tex
             text[bounds[k - 1]:bounds[k]] in word_tags:
         end = bounds[k - 1]
     return start, end
+
+
+def _one_character_place(text: str, i: int, gazetteer, regions: dict) -> Candidate:
+    """The country (GPE) or continent (LOC) a one-character name at ``i`` stands for."""
+    if text[i] in regions:
+        return Candidate(i, i + 1, "LOC", regions[text[i]], "", MODEL)
+    e = gazetteer.abbreviations[text[i]][0]
+    return Candidate(i, i + 1, e.label, e.canonical, e.kb_id, MODEL)
 
 
 def _not_a_name(surface: str, label: str, text: str, start: int, end: int, resources: "EntityResources") -> bool:
