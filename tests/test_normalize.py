@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,13 +27,25 @@ def test_length_changing_conversion_maps_to_whole_original_words():
 
 
 def test_a_conversion_that_moves_a_character_maps_one_to_one():
-    # tw2sp turns 程序 into 进程: the diff pairs the two 程, but the phrase is one replacement.
-    text = "粗疏的程序。"
+    # tw2sp turns 互動 into 交互: the diff pairs the two 互, but the phrase is one replacement
+    # (before, the opening quote mapped onto 交 and an EVENT 「互動-2021 took the quote in).
+    text = "「互動-2021」演習"
     view = Normalizer().normalize(text)
-    assert view.working == "粗疏的进程。"
-    start = view.working.index("进程")
-    assert [text[slice(*view.to_original(j, j + 1))] for j in (start, start + 1)] == ["程", "序"]
-    assert text[slice(*view.to_original(start - 1, start))] == "的"
+    assert view.working.startswith("「交互-2021」")
+    assert [text[slice(*view.to_original(j, j + 1))] for j in range(3)] == ["「", "互", "動"]
+
+
+@pytest.mark.parametrize("text, working", [
+    ("兩國建立外交關係", "两国建立外交关系"),   # not 创建: the phrase table's computing term
+    ("中国的核心利益", "中国的核心利益"),       # not 内核, in simplified text too
+    ("法律程序", "法律程序"),                 # not 进程
+    ("首席執行長", "首席执行长"),             # not doubled into 首席首席执行官
+    ("執行長", "首席执行官"),                 # a longer entry of the table still applies
+    ("智慧財產權", "知识产权"),
+    ("紐西蘭的軟體公司", "新西兰的软件公司"),   # regional names and vocabulary as before
+])
+def test_ordinary_words_keep_their_meaning(text, working):
+    assert Normalizer().normalize(text).working == working
 
 
 def test_protected_names_are_not_expanded_twice():

@@ -41,6 +41,20 @@ def simplified_characters(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _kept_words() -> tuple[str, ...]:
+    import opencc
+
+    from ..resources import load_yaml
+
+    words = load_yaml("normalize_keep.yaml")["keep"]
+    # The same word in simplified and in each traditional standard: the phrase table rewrites all.
+    converters = [opencc.OpenCC(c) for c in ("t2s", "s2t", "s2tw", "s2hk")]
+    phrase = opencc.OpenCC("tw2sp")
+    forms = {c.convert(w) for w in words for c in converters} | set(words)
+    return tuple(sorted(f for f in forms if phrase.convert(f) != opencc.OpenCC("t2s").convert(f)))
+
+
+@lru_cache(maxsize=1)
 def _character_converter():
     import opencc
 
@@ -97,6 +111,9 @@ class Normalizer:
         self._chars = opencc.OpenCC("t2s")
         self._to_trad = opencc.OpenCC("s2t")
         self.set_protected(protected)
+        kept = _kept_words()
+        self._kept = re.compile("|".join(map(re.escape, sorted(kept, key=len, reverse=True))))
+        self._kept_rewrites = {w: self._phrase.convert(w) for w in kept}
 
     def set_protected(self, protected: Iterable[str]) -> None:
         terms = sorted({p for p in protected if p}, key=len, reverse=True)
@@ -150,6 +167,17 @@ class Normalizer:
             start = match.end()
         yield from self._convert_chunk(text, start, len(text))
 
+    def _kept_spans(self, chunk: str) -> list[tuple[int, int]]:
+        """Ordinary words (data/normalize_keep.yaml) that the phrase table would rewrite into
+        computing vocabulary here (建立 → 创建). Where a longer entry of the table takes the word
+        in (智慧財產權 → 知识产权, 執行長 → 首席执行官), that conversion stands."""
+        spans = []
+        for m in self._kept.finditer(chunk):
+            around = self._phrase.convert(chunk[max(0, m.start() - 3):m.end() + 3])
+            if self._kept_rewrites[m.group()] in around:
+                spans.append((m.start(), m.end()))
+        return spans
+
     def _convert_chunk(self, text: str, start: int, end: int):
         if start == end:
             return
@@ -161,6 +189,7 @@ class Normalizer:
             return
         chunk = text[start:end]
         spans = [(m.start(), m.end()) for m in self._protected.finditer(chunk)] if self._protected else []
+        spans = sorted(spans + [k for k in self._kept_spans(chunk) if not any(a < k[1] and k[0] < b for a, b in spans)])
         pos = 0
         for p_start, p_end in spans + [(len(chunk), len(chunk))]:
             if p_start > pos:

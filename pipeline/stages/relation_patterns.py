@@ -96,7 +96,7 @@ class Grammar:
     date_skip_types: frozenset
     date_prefer_types: frozenset
     object_gap: int
-    convert: object = None    # original → working form of a string (OpenCC tw2sp, as the working copy)
+    convert: object = None    # original → working form of a string (the normaliser's, as the working copy)
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,9 +130,9 @@ def load_patterns(paths: Iterable[str | Path] = ()) -> list[RelationPattern]:
     A user file whose ``type`` is already known replaces that pattern. Raises :class:`PatternError`
     (a ``ValueError``) naming the file and the problem.
     """
-    import opencc  # the same phrase conversion as the working copy (stages/normalize.py)
+    from .normalize import Normalizer  # the same conversion as the working copy's
 
-    convert = opencc.OpenCC("tw2sp").convert
+    convert = Normalizer().convert
     folder = data_path("relations")
     shared_raw = _read_yaml(folder / SHARED_FILE)
     shared = _grammar(shared_raw, {}, folder / SHARED_FILE, convert)
