@@ -36,7 +36,7 @@ _MAX_CHUNK = 256
 
 def simplified_characters(text: str) -> str:
     """``text`` in simplified characters, converted one for one (``t2s``, full-width ASCII folded),
-    without the phrase conversion's regional vocabulary (程序 stays 程序, not mainland 进程)."""
+    without the phrase conversion's regional vocabulary (檔案 is 档案, not mainland 文件)."""
     return _character_converter().convert(text.translate(_FOLD_TABLE))
 
 
@@ -49,9 +49,10 @@ def _kept_words() -> tuple[str, ...]:
     words = load_yaml("normalize_keep.yaml")["keep"]
     # The same word in simplified and in each traditional standard: the phrase table rewrites all.
     converters = [opencc.OpenCC(c) for c in ("t2s", "s2t", "s2tw", "s2hk")]
-    phrase = opencc.OpenCC("tw2sp")
+    phrase, characters = opencc.OpenCC("tw2sp"), converters[0]
     forms = {c.convert(w) for w in words for c in converters} | set(words)
-    return tuple(sorted(f for f in forms if phrase.convert(f) != opencc.OpenCC("t2s").convert(f)))
+    # Only the forms the phrase table rewrites need keeping.
+    return tuple(sorted(f for f in forms if phrase.convert(f) != characters.convert(f)))
 
 
 @lru_cache(maxsize=1)
@@ -173,6 +174,7 @@ class Normalizer:
         in (智慧財產權 → 知识产权, 執行長 → 首席执行官), that conversion stands."""
         spans = []
         for m in self._kept.finditer(chunk):
+            # Three characters either side hold any longer entry that could take the word in.
             around = self._phrase.convert(chunk[max(0, m.start() - 3):m.end() + 3])
             if self._kept_rewrites[m.group()] in around:
                 spans.append((m.start(), m.end()))
@@ -238,9 +240,9 @@ def _align(source: str, target: str, original: str = "", convert=None) -> list[t
 
 
 def _absorb_stray_matches(opcodes) -> list[tuple[str, int, int, int, int]]:
-    """One character that the diff matched between two changes is part of the change: in 程序 →
-    进程 the 程 it pairs sits at another place in the phrase, so 程序 ↔ 进程 is one replacement
-    (one to one, as long on both sides), not 进 inserted, 程 kept and 序 deleted. Two changes
+    """One character that the diff matched between two changes is part of the change: in 互动 →
+    交互 the 互 it pairs sits at another place in the phrase, so 互动 ↔ 交互 is one replacement
+    (one to one, as long on both sides), not 交 inserted, 互 kept and 动 deleted. Two changes
     with a real character between them are split again by ``_split_block``."""
     merged: list[list] = []
     for k, (tag, i1, i2, j1, j2) in enumerate(opcodes):

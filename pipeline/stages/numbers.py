@@ -180,8 +180,8 @@ def find_numbers(view: TextView, dates: Iterable = (), entities: Iterable = (),
 
 def _unit_as_written(view: TextView, reading: _Reading) -> str | None:
     """The unit in simplified characters of the original's own word: the working copy's phrase
-    conversion swaps regional vocabulary (Taiwan 程序 → mainland 进程), which is no unit the
-    text wrote; a character-level conversion keeps the word (程序)."""
+    conversion swaps regional vocabulary (Taiwan 檔案 → mainland 文件), which is no unit the
+    text wrote; a character-level conversion keeps the word (档案)."""
     unit = reading.unit
     if not unit:
         return unit
