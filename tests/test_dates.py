@@ -129,6 +129,8 @@ def test_week_without_weekday_is_an_iso_week():
     "在伊斯坦堡北約峰會前夕，博爾久扎曾致信北約秘書長。",
     "漢光35號演習於同年舉行",                                      # 35號 is a designation; 同年 refers to nothing
     "这是一个集体防御组织，统一指挥。",
+    "乾隆皇帝曾六次南巡。",                                      # the emperor, not his reign
+    "康熙时间表已经公布。",                                      # 时间: no reign named as a time
 ])
 def test_not_dates(text):
     assert dates_of(text) == []

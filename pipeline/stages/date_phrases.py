@@ -79,7 +79,7 @@ def scan_phrases(text: str, tables: DateTables):
     """Phrases left to right; at each position the longest reading wins."""
     readers = (_read_year_range, _read_decade, _read_century, _read_calendar_phrase,
                _read_numeric_date, _read_duration, _read_set, _read_fixed, _read_glossed_era_year,
-               _read_named_period)
+               _read_named_period, _read_era_period)
     pos, n = 0, len(text)
     # Era years glossed in brackets start with any era name: find them once for the whole text.
     glossed = {m.start() for m in tables.glossed_era_year.finditer(text)}
@@ -545,6 +545,15 @@ def _read_named_period(text: str, pos: int, tables: DateTables) -> Phrase | None
         return None
     spec = tables.data["named_periods"][m.group()]
     return Phrase(pos, m.end(), "fixed", value=spec["value"], mod=spec.get("mod"))
+
+
+def _read_era_period(text: str, pos: int, tables: DateTables) -> Phrase | None:
+    """乾隆时 -> 1736/1795 (the span is 乾隆), 康熙年间 -> 1662/1722: a reign era as a period."""
+    m = tables.era_period.match(text, pos)
+    if not m:
+        return None
+    first, last = tables.eras[m["era"]] + 1, tables.data["era_last_years"][m["era"]]
+    return Phrase(pos, m.end(), "fixed", value=f"{first:04d}/{last:04d}")
 
 
 def _read_fixed(text: str, pos: int, tables: DateTables) -> Phrase | None:
