@@ -65,7 +65,7 @@ def build_resources(gazetteers: Sequence[str | Path] = (), patterns: Sequence[st
     from .stages.relation_patterns import load_patterns
 
     entity_rules = {**load_yaml("entity_rules.yaml"), "person_names": load_yaml("person_names.yaml")}
-    return Resources(normalizer, segmenter, gazetteer, entity_rules, load_patterns(patterns))
+    return Resources(normalizer, segmenter, gazetteer, entity_rules, load_patterns(patterns, normalizer.convert))
 
 
 class ZhTokenizer:

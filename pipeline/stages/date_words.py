@@ -99,9 +99,9 @@ class DateTables:
         self.named_period = re.compile(_alternation(d["named_periods"]))
         # 乾隆时, 康熙年间: a reign era named as a period (eras with a last year only).
         reigns = {e: y for e, y in d["era_last_years"].items() if e in self.eras}
+        markers = _alternation(d["era_period_markers"])
         self.era_period = re.compile(rf"(?P<era>{_alternation(reigns)})(?:(?P<word>{_alternation(d['era_period_words'])})"
-                                     rf"|(?={_alternation(d['era_period_markers'])})"
-                                     rf"(?!\S(?:{_alternation(d['era_period_marker_blocked_followers'])})))")
+                                     rf"|(?=(?:{markers}))(?!(?:{markers})(?:{_alternation(d['era_period_marker_blocked_followers'])})))")
         self.set = re.compile(rf"{re.escape(d['set_prefix'])}(?P<num>{_NUM})?(?P<unit>{_alternation(d['set_units'])})")
         self.set_fixed = re.compile(_alternation(d["set_fixed"]))
         self.present = re.compile(_alternation(d["present_ref"]))

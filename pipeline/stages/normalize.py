@@ -48,8 +48,8 @@ def _kept_words() -> tuple[str, ...]:
 
     words = load_yaml("normalize_keep.yaml")["keep"]
     # The same word in simplified and in each traditional standard: the phrase table rewrites all.
-    converters = [opencc.OpenCC(c) for c in ("t2s", "s2t", "s2tw", "s2hk")]
-    phrase, characters = opencc.OpenCC("tw2sp"), converters[0]
+    characters, phrase = _character_converter(), opencc.OpenCC("tw2sp")
+    converters = [characters, *(opencc.OpenCC(c) for c in ("s2t", "s2tw", "s2hk"))]
     forms = {c.convert(w) for w in words for c in converters} | set(words)
     # Only the forms the phrase table rewrites need keeping.
     return tuple(sorted(f for f in forms if phrase.convert(f) != characters.convert(f)))
@@ -246,8 +246,8 @@ def _absorb_stray_matches(opcodes) -> list[tuple[str, int, int, int, int]]:
     with a real character between them are split again by ``_split_block``."""
     merged: list[list] = []
     for k, (tag, i1, i2, j1, j2) in enumerate(opcodes):
-        stray = (tag == "equal" and i2 - i1 == 1 and 0 < k < len(opcodes) - 1
-                 and opcodes[k + 1][0] != "equal" and merged and merged[-1][0] != "equal")
+        stray = (tag == "equal" and i2 - i1 == 1 and k + 1 < len(opcodes)
+                 and opcodes[k + 1][0] != "equal")
         if merged and merged[-1][0] != "equal" and (tag != "equal" or stray):
             merged[-1][0], merged[-1][2], merged[-1][4] = "replace", i2, j2
         else:

@@ -124,15 +124,17 @@ _TRIGGER_KEYS = {"words", "unless_before", "unless_after", "until", "within", "h
 _ROLE_KEYS = {"kind", "labels", "position", "many", "intransitive", "omitted", "values", "possessor", "dep"}
 
 
-def load_patterns(paths: Iterable[str | Path] = ()) -> list[RelationPattern]:
+def load_patterns(paths: Iterable[str | Path] = (), convert=None) -> list[RelationPattern]:
     """The built-in patterns (``data/relations/*.yaml``) and then the user files, validated.
 
     A user file whose ``type`` is already known replaces that pattern. Raises :class:`PatternError`
-    (a ``ValueError``) naming the file and the problem.
+    (a ``ValueError``) naming the file and the problem. ``convert`` is the pipeline's normaliser's
+    (words take the working copy's form); without one a normaliser is built.
     """
-    from .normalize import Normalizer  # the same conversion as the working copy's
+    if convert is None:
+        from .normalize import Normalizer
 
-    convert = Normalizer().convert
+        convert = Normalizer().convert
     folder = data_path("relations")
     shared_raw = _read_yaml(folder / SHARED_FILE)
     shared = _grammar(shared_raw, {}, folder / SHARED_FILE, convert)
