@@ -190,3 +190,18 @@ def test_the_noun_a_count_counts_read_with_the_segmenters_words(run, sentence, t
 ])
 def test_a_number_in_words_does_not_begin_inside_a_dictionary_word(run, sentence, numbers):
     assert [(m.text, m.label) for m in run(sentence)._.numbers] == numbers
+
+
+@pytest.mark.parametrize("sentence, numbers", [
+    # A bare number before a phrase naming people counts them: the number alone is the span, the
+    # phrase's last word the unit; a people's name (NORP) counts its 人.
+    ("起義軍以3000農民對抗官兵。", [("3000", "QUANTITY", 3000, "农民")]),
+    ("這場戰役中有600名士兵和400英國水兵陣亡。", [("600名", "QUANTITY", 600, "名"), ("400", "QUANTITY", 400, "水兵")]),
+    ("约有三百多万德国人移居海外。", [("三百多万", "QUANTITY", 3000000, "人")]),
+    # Not people, or perhaps a year before a name: no number.
+    ("紀念911事件的活動", []),
+    ("1994盧旺達人", []),
+    ("他們搭乘波音747客機。", []),
+])
+def test_a_bare_number_before_people_counts_them(run, sentence, numbers):
+    assert [(m.text, m.label, m.value, m.unit) for m in run(sentence)._.numbers] == numbers

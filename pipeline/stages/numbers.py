@@ -164,6 +164,8 @@ def find_numbers(view: TextView, dates: Iterable = (), entities: Iterable = (),
     for start, end in spans + [m.span() for m in TITLE.finditer(text)]:
         covered[start:end] = b"\x01" * (end - start)
     mentions, readings = [], _Accepted(text, words, tables.data["noun_stop_tags"])
+    # A people's name (叙利亚人) counted by a bare number has 人 for its unit.
+    readings.peoples = {view.to_working(x.start, x.end) for x in entities if getattr(x, "label", None) == "NORP"}
     for reading in _scan(text, tables, readings):
         if reading.label is None:
             continue
@@ -204,6 +206,7 @@ class _Accepted(list):
         self.inside_known_words = {i for s, e, tag in words if tag and tag not in ("l", "i") for i in range(s + 1, e)}
         self.stop_word_starts = {s for s, _, tag in words if tag in stop_tags}
         self.words_at = {s: (e, tag) for s, e, tag in words}
+        self.peoples: set[tuple[int, int]] = set()
 
     def sentence_start(self, pos: int) -> int:
         return self.sentence_starts[bisect.bisect_right(self.sentence_starts, pos) - 1]
@@ -308,6 +311,9 @@ def _read_number(text: str, pos: int, tables: _Tables, accepted) -> _Reading | N
     following = text[end:end + 1]
     if following and _HAN.match(following) and following not in d["bare_followers"] \
             and not tables.approx_suffixes.at(text, end):
+        people = _people_counted(text, end, m, value, tables, accepted)
+        if people:
+            return _Reading(pos, end, "QUANTITY", value, people, approx, pos)
         return _Reading(pos, end, None)
     if chinese and (len(core) < 2 and not approx or not any(c in _MULTIPLIER_CHARS for c in core)):
         return None  # 之一, 统一; a digit string (二〇〇六) is a date or a code
@@ -316,6 +322,28 @@ def _read_number(text: str, pos: int, tables: _Tables, accepted) -> _Reading | N
     if value is None and not approx:
         return None
     return _Reading(pos, end, "CARDINAL", value, None, approx, pos)
+
+
+def _people_counted(text: str, end: int, m, value, tables: _Tables, accepted) -> str | None:
+    """4000毛利战士, 550多万叙利亚人: the people a bare number counts, the last word of the name
+    and noun words right after it when that word ends in a people head (data: people_*); a
+    people's name (an entity NORP) counts its 人."""
+    d = tables.data
+    if value is None or getattr(accepted, "words_at", None) is None:
+        return None
+    if not m["mult"] and isinstance(value, int) and 1000 <= value <= 2100 and text[end - 4:end].isdigit():
+        return None  # 1994卢旺达人: perhaps a year before a name
+    at, last = end, None
+    while at in accepted.words_at and at - end < d["people_phrase_max_chars"]:
+        word_end, tag = accepted.words_at[at]
+        if tag not in d["people_phrase_tags"] or word_end - end > d["people_phrase_max_chars"]:
+            break
+        last, at = (at, word_end), word_end
+    if last is None or text[last[1] - 1] not in d["people_heads"]:
+        return None
+    if last in accepted.peoples and last[1] - last[0] > 1:
+        return text[last[1] - 1]  # 叙利亚人 -> 人
+    return text[last[0]:last[1]]
 
 
 def _match_phrase(text: str, pos: int, tables: "_Tables | None" = None):
