@@ -121,8 +121,9 @@ class _Tables:
         self.ordinal_classifiers = frozenset(d["ordinal_classifiers"])
         self.ordinal_name_heads = tuple(sorted(d["ordinal_name_heads"], key=len, reverse=True))
         self.quote_pairs = dict(zip(d["quote_marks"][0::2], d["quote_marks"][1::2]))
+        self.half_words = _Lexicon(d["half_words"])
         starts = [d["percent_prefix"], d["ordinal_prefix"], d["first_word"], *d["prefix_currencies"],
-                  *d["fixed_expressions"]]
+                  *d["fixed_expressions"], *d["half_words"]]
         self.start_chars = frozenset("0123456789" + _CN_DIGITS + _MULTIPLIER_CHARS + "廿卅数几"
                                      + "".join(w[0] for w in starts))
 
@@ -171,8 +172,9 @@ def find_numbers(view: TextView, dates: Iterable = (), entities: Iterable = (),
             continue
         if any(covered[reading.start:reading.end]):
             continue
-        if reading.start in readings.inside_known_words and not text[reading.start].isdigit():
-            continue  # 多数|人, 少数党: a numeral inside a dictionary word
+        if reading.start in readings.inside_known_words and not text[reading.start].isdigit() \
+                and not tables.half_words.at(text, reading.start):
+            continue  # 多数|人, 少数党: a numeral inside a dictionary word (but 过|半数)
         readings.append(reading)
         start, end = view.to_original(reading.start, reading.end)
         mentions.append(NumberMention(start, end, view.original[start:end], reading.label,
@@ -401,6 +403,9 @@ def _read_percent_word(text: str, pos: int, tables: _Tables, accepted) -> _Readi
 
 
 def _read_fraction(text: str, pos: int, tables: _Tables, accepted) -> _Reading | None:
+    half = tables.half_words.at(text, pos)
+    if half:
+        return _Reading(pos, pos + len(half), "CARDINAL", tables.data["half_words"][half], None, False, pos)
     m = tables.fraction.match(text, pos)
     if not m or text.startswith(tables.data["percent_prefix"], pos):
         return None
