@@ -175,6 +175,10 @@ def test_property_on_noise(text):
     # An ordinal right before a short noun word ranks it: the noun is in the span and the unit.
     ("他代表该州第5选区参选。", "第5选区", "选区"),
     ("該市第三選區的選民", "第三選區", "选区"),
+    # N號 before a noun word numbers it: ORDINAL, unit 号 (not a day of the month).
+    ("他在新的8號選區參選。", "8號", "号"),
+    ("他身穿10号球衣上场。", "10号", "号"),
+    ("他住在学校的5号楼。", "5号", "号"),
 ])
 def test_the_noun_a_count_counts_read_with_the_segmenters_words(run, sentence, text, unit):
     # The segmenter's words, in the pipeline: a verb after the noun's first word ends it.

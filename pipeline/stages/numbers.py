@@ -272,6 +272,9 @@ def _read_number(text: str, pos: int, tables: _Tables, accepted) -> _Reading | N
     if _identifier(text, pos, end, tables):
         return _Reading(pos, _identifier_end(text, end), None)
     if tables.time_units.at(text, end) and not tables.currencies.at(text, end):
+        suffix = _numbering_suffix(text, end, tables, accepted)
+        if suffix and value is not None:
+            return _Reading(pos, end + len(suffix), "ORDINAL", value, suffix, False, pos)  # 17号选区
         return _Reading(pos, end, None)  # 三年, 18个月, 9月: the dates stage's (but 3000日元)
     core = m["core"] or ""
     if core == "一" and tables.yi_words.ending(text, pos + 1):
@@ -324,6 +327,21 @@ def _read_number(text: str, pos: int, tables: _Tables, accepted) -> _Reading | N
     if value is None and not approx:
         return None
     return _Reading(pos, end, "CARDINAL", value, None, approx, pos)
+
+
+def _numbering_suffix(text: str, end: int, tables: _Tables, accepted) -> str | None:
+    """号 of 17号选区 or 3号线: a suffix that numbers the noun after it (data: numbering_suffixes)."""
+    d = tables.data
+    words_at = getattr(accepted, "words_at", None)
+    suffix = next((s for s in d["numbering_suffixes"] if text.startswith(s, end)), None)
+    if suffix is None or words_at is None:
+        return None
+    after = words_at.get(end + len(suffix))
+    own = words_at.get(end)
+    if after is not None and after[1] in d["noun_tags"] or \
+            own is not None and own[0] > end + len(suffix) and own[1] in ("", *d["noun_tags"]):
+        return suffix
+    return None
 
 
 def _people_counted(text: str, end: int, m, value, tables: _Tables, accepted) -> str | None:
