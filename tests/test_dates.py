@@ -131,6 +131,7 @@ def test_week_without_weekday_is_an_iso_week():
     "这是一个集体防御组织，统一指挥。",
     "乾隆皇帝曾六次南巡。",                                      # the emperor, not his reign
     "康熙时间表已经公布。",                                      # 时间: no reign named as a time
+    "聖誕老人送來了禮物。",                                      # Santa, not Christmas Day
 ])
 def test_not_dates(text):
     assert dates_of(text) == []

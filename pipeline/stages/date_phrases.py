@@ -233,9 +233,15 @@ def _read_calendar(text: str, pos: int, tables: DateTables):
         kind, offset = tables.month_words[m.group()]
         fields.update(month=offset, month_kind=kind)
         p = m.end()
+    elif m := tables.holiday.match(text, p):
+        month, day = d["holidays"][m.group()]  # 圣诞节: a month and a day by name
+        fields.update(month=month, month_kind="abs", day=day, day_kind="abs")
+        p = m.end()
     has_year, has_month = "year_kind" in fields, "month_kind" in fields
     # day, or what a year alone can carry
-    if has_month or not has_year:
+    if "day_kind" in fields:
+        pass  # a holiday names its day
+    elif has_month or not has_year:
         if m := tables.day_num.match(text, p):
             day = parse_number(m["d"])
             bare = not has_month
