@@ -262,6 +262,9 @@ def test_a_modern_place_in_brackets_is_not_another_name_of_the_old_one(run):
     ("坂本龙马出生于土佐藩。龙马后来前往长崎。", "土佐藩", "GPE"),
     # a direction word of its own before a polity is in its name
     ("东罗马帝国的首都君士坦丁堡于1453年陷落。", "东罗马帝国", "GPE"),
+    # ... and before any state, as a word of its own or in the segmenter's word for the whole place
+    ("帝国此后分为东罗马与西罗马。", "东罗马", "GPE"),
+    ("他后来移居南澳大利亚。", "南澳大利亚", "GPE"),
     # a locative inversion before a building is not in its name
     ("正殿之后，东为藻韵楼，西为绮思楼。", "藻韵楼", "FAC"),
     ("正殿之后，东为藻韵楼，西为绮思楼。", "绮思楼", "FAC"),
@@ -274,6 +277,11 @@ def test_a_modern_place_in_brackets_is_not_another_name_of_the_old_one(run):
 ])
 def test_model_error_kinds(run_ours, sentence, text, label):
     assert find(run_ours(sentence), text).label == label
+
+
+def test_a_direction_that_ends_another_word_is_not_in_the_place(run):
+    found = {(e.text, e.label_) for e in run("中东罗马尼亚的专家向东穿过德国。").ents}
+    assert ("罗马尼亚", "GPE") in found and ("德国", "GPE") in found
 
 
 def test_generic_nouns_for_a_body_are_not_names(run_ours):

@@ -148,6 +148,14 @@ def place_shapes(text: str, candidates: list[Candidate], rules: dict, token_boun
         return bool(start) and text[start - 1] in polity_prefixes and \
             (start - 1 in token_bounds or start not in token_bounds)
 
+    def direction_word(c: Candidate) -> bool:
+        """The direction before a place is a word of its own (东|罗马), or the segmenter's one word
+        is the direction and the whole place (南澳大利亚)."""
+        if c.start - 1 not in token_bounds:
+            return False
+        return c.start in token_bounds or (c.end in token_bounds and
+                                           not any(b in token_bounds for b in range(c.start, c.end)))
+
     out: list[Candidate] = []
     extended_to = -1
     for c in candidates:
@@ -164,8 +172,8 @@ def place_shapes(text: str, candidates: list[Candidate], rules: dict, token_boun
                 out.pop()
             out.append(c)
             continue
-        if c.label == "GPE" and name.endswith(polity_heads) and direction_before(c.start):
-            # 东|罗马帝国 where the model found 罗马帝国: the direction is in the name.
+        if c.label == "GPE" and direction_before(c.start) and (name.endswith(polity_heads) or direction_word(c)):
+            # 东|罗马帝国 where the model found 罗马帝国, 南|澳大利亚: the direction is in the name.
             c = replace(c, start=c.start - 1, canonical=text[c.start - 1:c.end], kb_id="")
             name = text[c.start:c.end]
         if c.label == "LOC" and name.endswith(region_heads) and direction_before(c.start):
