@@ -550,7 +550,22 @@ def _read_named_period(text: str, pos: int, tables: DateTables) -> Phrase | None
     if not m:
         return None
     spec = tables.data["named_periods"][m.group()]
+    if era := _era_inside(text, m.end(), spec, tables):
+        return replace(era, start=pos)  # 明代永乐年间, 清朝康熙三年: the reign dates the phrase
     return Phrase(pos, m.end(), "fixed", value=spec["value"], mod=spec.get("mod"))
+
+
+def _era_inside(text: str, pos: int, spec: dict, tables: DateTables) -> Phrase | None:
+    """A reign-era phrase right after a dynasty's name, the era inside the dynasty's years."""
+    era_year = tables.year_era.match(text, pos)
+    m = era_year or tables.era_period.match(text, pos)
+    if not m or spec.get("mod") or "/" not in spec["value"]:
+        return None
+    first, last = (int(y) for y in spec["value"].split("/"))
+    if not first <= tables.eras[m["era"]] + 1 <= last:
+        return None
+    era = _read_calendar_phrase(text, pos, tables) if era_year else _read_era_period(text, pos, tables)
+    return era if era is not None and era.kind != "consumed" else None
 
 
 def _read_era_period(text: str, pos: int, tables: DateTables) -> Phrase | None:
