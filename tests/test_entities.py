@@ -89,6 +89,13 @@ def test_titles_are_law_or_work_of_art(run):
     assert find(doc, "紅樓夢").label == "WORK_OF_ART"
 
 
+def test_markup_left_inside_a_title_is_not_part_of_it(run):
+    # text taken from a wiki keeps its tags: 《<nowiki>…</nowiki>》
+    doc = run("他出版了小說《<nowiki>春天的故事</nowiki>》。")
+    assert find(doc, "春天的故事").label == "WORK_OF_ART"
+    assert not any("<" in m.text for m in doc._.entities)
+
+
 def test_bare_treaty_names(run):
     doc = run("各國在日內瓦簽訂的禁止化學武器公約於1997年生效。")
     assert find(doc, "禁止化學武器公約").label == "LAW"

@@ -14,6 +14,9 @@ from .entity_candidates import DASH, HAN, MODEL, RULE, Candidate
 _QUOTED = re.compile(r"(“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|『[^『』\n]{1,30}』|\"[^\"\n]{1,30}\")")
 _TITLE = re.compile(r"《([^《》\n]{1,80})》")
 _NUMERALS = "一二三四五六七八九十百零〇两"
+# Markup tags left in text taken from a wiki (《<nowiki>结他杂志</nowiki>》) are no part of the title.
+_TAG = re.compile(r"<[A-Za-z/][^<>\n]{0,20}>")
+_TAG_AT_END = re.compile(_TAG.pattern + "$")
 
 
 # --- rules --------------------------------------------------------------------------------------
@@ -25,14 +28,19 @@ def rule_candidates(text: str, working_tokens, entities: list[Candidate], resour
     org_titles = tuple(rules["organisation_title_heads"])
     provision = re.compile(rf"第[\d{_NUMERALS}]+[{''.join(rules['provision_words'])}]$")
     for match in _TITLE.finditer(text):
-        title = match.group(1).strip()
+        start, end = match.span(1)
+        while tag := _TAG.match(text, start, end):
+            start = tag.end()
+        while tag := _TAG_AT_END.search(text, start, end):
+            end = tag.start()
+        title = text[start:end].strip()
         if not title:
             continue
         # A trailing parenthesis (年份, 草案) does not hide what the title is: 《…行动计划（2018—2022）》.
         core = re.sub(r"[（(][^（）()]*[）)]$", "", title)
         label = "LAW" if core.endswith(law_suffixes) or provision.search(text, 0, match.start()) else \
             "ORG" if core.endswith(org_titles) else "WORK_OF_ART"  # 《波士顿环球报》: a newspaper
-        found.append(Candidate(match.start(1), match.end(1), label, match.group(1), "", RULE))
+        found.append(Candidate(start, end, label, text[start:end], "", RULE))
     # 第十二条（每届任期的首次会议）: a provision's heading in brackets is part of the law too.
     for match in re.finditer(r"[（(]([^\W\d_]{4,40})[）)]", text):
         if provision.search(text, 0, match.start()):
