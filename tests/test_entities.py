@@ -96,6 +96,12 @@ def test_markup_left_inside_a_title_is_not_part_of_it(run):
     assert not any("<" in m.text for m in doc._.entities)
 
 
+def test_peoples_by_their_bare_names_are_norp(run):
+    doc = run("這一帶先後有匈奴、突厥、回鶻等民族遊牧，後來契丹人建立遼國。")
+    assert {("匈奴", "NORP"), ("突厥", "NORP"), ("回鶻", "NORP"), ("契丹人", "NORP")} <= \
+        {(m.text, m.label) for m in doc._.entities}
+
+
 def test_bare_treaty_names(run):
     doc = run("各國在日內瓦簽訂的禁止化學武器公約於1997年生效。")
     assert find(doc, "禁止化學武器公約").label == "LAW"

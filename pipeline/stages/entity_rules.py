@@ -373,9 +373,19 @@ def _group_names(text: str, working_tokens, entities: list[Candidate], rules: di
                 break
     abbreviation_suffixes = tuple(spec["abbreviation_suffixes"])
     starts = {s for s, _ in working_tokens}
+    ends = {e for _, e in working_tokens}
     for i, ch in enumerate(text[:-1]):
         if ch in gazetteer.abbreviations and i in starts and text.startswith(abbreviation_suffixes, i + 1):
             found.append(Candidate(i, i + 2, "NORP", text[i:i + 2], "", RULE))  # 英籍, 华裔
+    peoples = set(spec["peoples"])
+    person_base = tuple(spec["person_base_suffixes"])
+    for start, end in working_tokens:
+        word = text[start:end]
+        base = word[:-1] if word.endswith(person_base) and word[:-1] in peoples else word
+        if base in peoples and not any(c.start <= start and end < c.end or c.start < start < c.end
+                                       for c in entities):  # not inside a longer name found
+            end = end + 1 if word == base and text.startswith(person_base, end) and end + 1 in ends else end
+            found.append(Candidate(start, end, "NORP", text[start:end], "", RULE))  # 契丹, 契丹人
     groups = "|".join(map(re.escape, sorted(spec["religious_groups"], key=len, reverse=True)))
     orgs_by_end = {c.end: c for c in entities if c.label == "ORG"}
     for m in re.finditer(groups, text):
