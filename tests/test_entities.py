@@ -102,6 +102,12 @@ def test_peoples_by_their_bare_names_are_norp(run):
         {(m.text, m.label) for m in doc._.entities}
 
 
+def test_a_surname_before_a_title_is_a_person(run):
+    doc = run("陳先生表示不滿，王教授則指出問題。秘書長和主席出席了會議。")
+    assert {("陳", "PERSON"), ("王", "PERSON")} <= {(m.text, m.label) for m in doc._.entities}
+    assert "和" not in {m.text for m in doc._.entities}
+
+
 def test_bare_treaty_names(run):
     doc = run("各國在日內瓦簽訂的禁止化學武器公約於1997年生效。")
     assert find(doc, "禁止化學武器公約").label == "LAW"

@@ -60,6 +60,7 @@ def rule_candidates(text: str, working_tokens, entities: list[Candidate], resour
     found += _group_names(text, working_tokens, entities, rules, resources.gazetteer)
     found += _standalone_bodies(text, working_tokens, entities, rules)
     found += _latin_names(text, entities, rules)
+    found += _surnames_with_titles(text, working_tokens, entities, rules, resources.word_tags)
     found += _languages(text, working_tokens, entities + found, rules)
     return found
 
@@ -413,6 +414,33 @@ _LATIN_WORD = r"[A-ZА-ЯЁ][a-zа-яё]+(?:[-'][A-Za-zА-Яа-яЁё][a-zа-я�
 _LATIN_NAME = re.compile(rf"(?<![A-Za-zА-Яа-яЁё0-9]){_LATIN_WORD}(?: {_LATIN_WORD}){{0,3}}(?![A-Za-zА-Яа-яЁё0-9])")
 _LATIN_ACRONYM = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,6}(?![A-Za-z0-9])")
 _OPEN_BRACKETS = "（("
+
+
+def _surnames_with_titles(text: str, working_tokens, entities: list[Candidate], rules: dict,
+                          word_tags: dict) -> list[Candidate]:
+    """梁议员, 陈先生: a surname alone before a title is a person (data: person_names.yaml)."""
+    spec = rules["person_names"]
+    surnames, titles = set(spec["surnames"]), set(spec["surname_titles"])
+    blocked = set(spec["surname_blocked_tags"])
+    named = {i for c in entities for i in range(c.start, c.end)}
+    tokens = list(working_tokens)
+    found = []
+    for k, (start, end) in enumerate(tokens):
+        word = text[start:end]
+        if word[0] not in surnames or start in named or word_tags.get(word[0]) in blocked:
+            continue
+        if len(word) == 1:
+            if k + 1 >= len(tokens) or text[tokens[k + 1][0]:tokens[k + 1][1]] not in titles:
+                continue
+        elif word[1:] not in titles:
+            continue
+        if k and start - 1 in named:
+            continue  # 梁君彦 found, then 议员: no second name
+        if k and tokens[k - 1][1] - tokens[k - 1][0] == 1 and HAN.match(text[start - 1]) and \
+                word_tags.get(text[start - 1]) in (None, "nr", "ng", "n"):
+            continue  # 涂|谨|申|议员: the end of a name the segmenter cut up
+        found.append(Candidate(start, start + 1, "PERSON", word[0], "", RULE))
+    return found
 
 
 def _latin_names(text: str, entities: list[Candidate], rules: dict) -> list[Candidate]:
