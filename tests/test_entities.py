@@ -108,6 +108,12 @@ def test_a_surname_before_a_title_is_a_person(run):
     assert "和" not in {m.text for m in doc._.entities}
 
 
+def test_an_emperor_named_with_his_title_is_a_person(run):
+    found = {(m.text, m.label) for m in run("明治天皇即位後，日本天皇的地位改變；後來他擁立新天皇昭和天皇。")._.entities}
+    assert {("明治天皇", "PERSON"), ("昭和天皇", "PERSON")} <= found
+    assert not any(text.endswith("天皇") and text not in ("明治天皇", "昭和天皇") for text, _ in found)
+
+
 def test_bare_treaty_names(run):
     doc = run("各國在日內瓦簽訂的禁止化學武器公約於1997年生效。")
     assert find(doc, "禁止化學武器公約").label == "LAW"

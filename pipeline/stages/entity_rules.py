@@ -61,6 +61,7 @@ def rule_candidates(text: str, working_tokens, entities: list[Candidate], resour
     found += _standalone_bodies(text, working_tokens, entities, rules)
     found += _latin_names(text, entities, rules)
     found += _surnames_with_titles(text, working_tokens, entities, rules, resources.word_tags)
+    found += _sovereigns(text, working_tokens, entities, rules, resources.word_tags, resources.gazetteer)
     found += _languages(text, working_tokens, entities + found, rules)
     return found
 
@@ -440,6 +441,33 @@ def _surnames_with_titles(text: str, working_tokens, entities: list[Candidate], 
                 word_tags.get(text[start - 1]) in (None, "nr", "ng", "n"):
             continue  # 涂|谨|申|议员: the end of a name the segmenter cut up
         found.append(Candidate(start, start + 1, "PERSON", word[0], "", RULE))
+    return found
+
+
+def _sovereigns(text: str, working_tokens, entities: list[Candidate], rules: dict, word_tags: dict,
+                gazetteer) -> list[Candidate]:
+    """明治天皇, 后醍醐天皇: a reign or posthumous name + a sovereign's title is a person (also where
+    the model gave the whole name another label)."""
+    spec = rules["person_names"]
+    allowed, prefixes = set(spec["sovereign_name_tags"]), tuple(spec["sovereign_name_prefixes"])
+    ending_at = {e: s for s, e in working_tokens}
+    titled = {(c.start, c.end) for c in entities if c.source == MODEL}
+    named = {i for c in entities for i in range(c.start, c.end) if (c.start, c.end) not in titled}
+    titles = "|".join(map(re.escape, sorted(spec["sovereign_titles"], key=len, reverse=True)))
+    found = []
+    for m in re.finditer(titles, text):
+        start = ending_at.get(m.start())
+        word = text[start:m.start()] if start is not None else None
+        if start is None and m.end() in ending_at and ending_at[m.end()] < m.start():
+            start = ending_at[m.end()]  # 明治天皇: one word with its title
+            word = text[start:m.end()]
+        if start is None or not 2 <= m.start() - start <= spec["sovereign_name_max_chars"] or \
+                word_tags.get(word) not in allowed or any(i in named for i in range(start, m.end())) or \
+                text[start:m.start()] in gazetteer.names:
+            continue  # 日本天皇: a country's sovereign, not a name
+        if text.endswith(prefixes, 0, start):
+            start -= 1  # 后|醍醐天皇
+        found.append(Candidate(start, m.end(), "PERSON", text[start:m.end()], "", RULE))
     return found
 
 
