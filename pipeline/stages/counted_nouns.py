@@ -1,7 +1,8 @@
 """The noun a generic classifier counts (``10个营`` → ``营``): after the classifier, up to a stop
 (a function word, a localiser, a verb of the segmenter's); after a relative clause's 的
 (``首个获得观察员地位的国家``); or before a count verb when the noun came first (``成员国共有10个``).
-The word lists are ``data/number_words.yaml``'s, through the numbers stage's tables."""
+Also what a bare number counts or numbers without a classifier: people (``4000毛利战士``), or the
+noun after 号 (``17号选区``). The word lists are ``data/number_words.yaml``'s, through the numbers stage's tables."""
 from __future__ import annotations
 
 import re
@@ -124,3 +125,40 @@ def noun_before(text: str, pos: int, tables: _Tables, accepted) -> str | None:
             break
         j -= 1
     return text[j:end] if j < end else None
+
+
+def numbering_suffix(text: str, end: int, tables: _Tables, accepted) -> str | None:
+    """号 of 17号选区 or 3号线: a suffix that numbers the noun after it (data: numbering_suffixes)."""
+    d = tables.data
+    words_at = getattr(accepted, "words_at", None)
+    suffix = next((s for s in d["numbering_suffixes"] if text.startswith(s, end)), None)
+    if suffix is None or words_at is None:
+        return None
+    after = words_at.get(end + len(suffix))
+    own = words_at.get(end)
+    if after is not None and after[1] in d["noun_tags"] or \
+            own is not None and own[0] > end + len(suffix) and own[1] in ("", *d["noun_tags"]):
+        return suffix
+    return None
+
+
+def people_counted(text: str, end: int, m, value, tables: _Tables, accepted) -> str | None:
+    """4000毛利战士, 550多万叙利亚人: the people a bare number counts, the last word of the name
+    and noun words right after it when that word ends in a people head (data: people_*); a
+    people's name (an entity NORP) counts its 人."""
+    d = tables.data
+    if value is None or getattr(accepted, "words_at", None) is None:
+        return None
+    if not m["mult"] and isinstance(value, int) and 1000 <= value <= 2100 and text[end - 4:end].isdigit():
+        return None  # 1994卢旺达人: perhaps a year before a name
+    at, last = end, None
+    while at in accepted.words_at and at - end < d["people_phrase_max_chars"]:
+        word_end, tag = accepted.words_at[at]
+        if tag not in d["people_phrase_tags"] or word_end - end > d["people_phrase_max_chars"]:
+            break
+        last, at = (at, word_end), word_end
+    if last is None or text[last[1] - 1] not in d["people_heads"]:
+        return None
+    if last in accepted.peoples and last[1] - last[0] > 1:
+        return text[last[1] - 1]  # 叙利亚人 -> 人
+    return text[last[0]:last[1]]

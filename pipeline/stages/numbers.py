@@ -28,7 +28,8 @@ from typing import Iterable
 from ..numerals import DIGIT_VALUES, is_approximate_range, is_digit_string, parse_number, tidy
 from ..resources import load_yaml
 from .normalize import TextView, simplified_characters
-from .counted_nouns import noun_after, noun_after_clause, noun_after_modifiers, noun_before
+from .counted_nouns import (noun_after, noun_after_clause, noun_after_modifiers, noun_before, numbering_suffix,
+                            people_counted)
 from .shared import CLAUSE_BREAK, TITLE
 
 
@@ -272,7 +273,7 @@ def _read_number(text: str, pos: int, tables: _Tables, accepted) -> _Reading | N
     if _identifier(text, pos, end, tables):
         return _Reading(pos, _identifier_end(text, end), None)
     if tables.time_units.at(text, end) and not tables.currencies.at(text, end):
-        suffix = _numbering_suffix(text, end, tables, accepted)
+        suffix = numbering_suffix(text, end, tables, accepted)
         if suffix and value is not None:
             return _Reading(pos, end + len(suffix), "ORDINAL", value, suffix, False, pos)  # 17号选区
         return _Reading(pos, end, None)  # 三年, 18个月, 9月: the dates stage's (but 3000日元)
@@ -316,7 +317,7 @@ def _read_number(text: str, pos: int, tables: _Tables, accepted) -> _Reading | N
     following = text[end:end + 1]
     if following and _HAN.match(following) and following not in d["bare_followers"] \
             and not tables.approx_suffixes.at(text, end):
-        people = _people_counted(text, end, m, value, tables, accepted)
+        people = people_counted(text, end, m, value, tables, accepted)
         if people:
             return _Reading(pos, end, "QUANTITY", value, people, approx, pos)
         return _Reading(pos, end, None)
@@ -327,43 +328,6 @@ def _read_number(text: str, pos: int, tables: _Tables, accepted) -> _Reading | N
     if value is None and not approx:
         return None
     return _Reading(pos, end, "CARDINAL", value, None, approx, pos)
-
-
-def _numbering_suffix(text: str, end: int, tables: _Tables, accepted) -> str | None:
-    """号 of 17号选区 or 3号线: a suffix that numbers the noun after it (data: numbering_suffixes)."""
-    d = tables.data
-    words_at = getattr(accepted, "words_at", None)
-    suffix = next((s for s in d["numbering_suffixes"] if text.startswith(s, end)), None)
-    if suffix is None or words_at is None:
-        return None
-    after = words_at.get(end + len(suffix))
-    own = words_at.get(end)
-    if after is not None and after[1] in d["noun_tags"] or \
-            own is not None and own[0] > end + len(suffix) and own[1] in ("", *d["noun_tags"]):
-        return suffix
-    return None
-
-
-def _people_counted(text: str, end: int, m, value, tables: _Tables, accepted) -> str | None:
-    """4000毛利战士, 550多万叙利亚人: the people a bare number counts, the last word of the name
-    and noun words right after it when that word ends in a people head (data: people_*); a
-    people's name (an entity NORP) counts its 人."""
-    d = tables.data
-    if value is None or getattr(accepted, "words_at", None) is None:
-        return None
-    if not m["mult"] and isinstance(value, int) and 1000 <= value <= 2100 and text[end - 4:end].isdigit():
-        return None  # 1994卢旺达人: perhaps a year before a name
-    at, last = end, None
-    while at in accepted.words_at and at - end < d["people_phrase_max_chars"]:
-        word_end, tag = accepted.words_at[at]
-        if tag not in d["people_phrase_tags"] or word_end - end > d["people_phrase_max_chars"]:
-            break
-        last, at = (at, word_end), word_end
-    if last is None or text[last[1] - 1] not in d["people_heads"]:
-        return None
-    if last in accepted.peoples and last[1] - last[0] > 1:
-        return text[last[1] - 1]  # 叙利亚人 -> 人
-    return text[last[0]:last[1]]
 
 
 def _match_phrase(text: str, pos: int, tables: "_Tables | None" = None):
