@@ -132,6 +132,8 @@ def test_week_without_weekday_is_an_iso_week():
     "乾隆皇帝曾六次南巡。",                                      # the emperor, not his reign
     "康熙时间表已经公布。",                                      # 时间: no reign named as a time
     "聖誕老人送來了禮物。",                                      # Santa, not Christmas Day
+    "七夕情人節的活動很多。",                                    # the lunar lovers' day, not 2-14
+    "大家都喜歡美國勞動節。",                                    # not May Day
 ])
 def test_not_dates(text):
     assert dates_of(text) == []

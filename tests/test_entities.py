@@ -106,12 +106,17 @@ def test_a_surname_before_a_title_is_a_person(run):
     doc = run("陳先生表示不滿，王教授則指出問題。秘書長和主席出席了會議。")
     assert {("陳", "PERSON"), ("王", "PERSON")} <= {(m.text, m.label) for m in doc._.entities}
     assert "和" not in {m.text for m in doc._.entities}
+    # a country's one-character name before a title is the country's
+    assert not any(m.text == "韓" and m.label == "PERSON" for m in run("韓總統訪問美國。")._.entities)
 
 
 def test_an_emperor_named_with_his_title_is_a_person(run):
     found = {(m.text, m.label) for m in run("明治天皇即位後，日本天皇的地位改變；後來他擁立新天皇昭和天皇。")._.entities}
     assert {("明治天皇", "PERSON"), ("昭和天皇", "PERSON")} <= found
     assert not any(text.endswith("天皇") and text not in ("明治天皇", "昭和天皇") for text, _ in found)
+    # 后 ending another word (战后: after the war) is not the posthumous "later"; a kind of emperor is no name
+    found = {(m.text, m.label) for m in run("戰後昭和天皇發表講話。歷史上有八位女性天皇。")._.entities}
+    assert ("昭和天皇", "PERSON") in found and not any("女性" in text for text, _ in found)
 
 
 def test_bare_treaty_names(run):

@@ -202,10 +202,23 @@ def test_a_number_in_words_does_not_begin_inside_a_dictionary_word(run, sentence
     ("起義軍以3000農民對抗官兵。", [("3000", "QUANTITY", 3000, "农民")]),
     ("這場戰役中有600名士兵和400英國水兵陣亡。", [("600名", "QUANTITY", 600, "名"), ("400", "QUANTITY", 400, "水兵")]),
     ("约有三百多万德国人移居海外。", [("三百多万", "QUANTITY", 3000000, "人")]),
-    # Not people, or perhaps a year before a name: no number.
+    # Not people, or perhaps a year before a name, or a service's number: no number.
     ("紀念911事件的活動", []),
     ("1994盧旺達人", []),
     ("他們搭乘波音747客機。", []),
+    ("119消防員趕到現場。", []),
 ])
 def test_a_bare_number_before_people_counts_them(run, sentence, numbers):
     assert [(m.text, m.label, m.value, m.unit) for m in run(sentence)._.numbers] == numbers
+
+
+@pytest.mark.parametrize("sentence, numbers", [
+    # A half word is a number as a word of its own, or inside a word that holds it (過半數).
+    ("議案獲過半數議員支持。", [("半數", "CARDINAL", 0.5, True)]),
+    ("他們希望實現統一半島的目標。", []),
+    ("這是唯一半導體廠商。", []),
+    # A day of the month before a noun that is no numbered thing stays the dates stage's.
+    ("大家15號學校門口集合。", []),
+])
+def test_halves_and_days_read_with_the_segmenters_words(run, sentence, numbers):
+    assert [(m.text, m.label, m.value, m.approx) for m in run(sentence)._.numbers] == numbers

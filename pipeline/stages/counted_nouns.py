@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..numerals import is_digit_string
 from .shared import CLAUSE_BREAK
 
 if TYPE_CHECKING:
@@ -136,7 +137,7 @@ def numbering_suffix(text: str, end: int, tables: _Tables, accepted) -> str | No
         return None
     after = words_at.get(end + len(suffix))
     own = words_at.get(end)
-    if after is not None and after[1] in d["noun_tags"] or \
+    if after is not None and text[end + len(suffix):after[0]] in d["numbered_nouns"] or \
             own is not None and own[0] > end + len(suffix) and own[1] in ("", *d["noun_tags"]):
         return suffix
     return None
@@ -149,8 +150,9 @@ def people_counted(text: str, end: int, m, value, tables: _Tables, accepted) -> 
     d = tables.data
     if value is None or getattr(accepted, "words_at", None) is None:
         return None
-    if not m["mult"] and isinstance(value, int) and 1000 <= value <= 2100 and text[end - 4:end].isdigit():
-        return None  # 1994卢旺达人: perhaps a year before a name
+    if not m["mult"] and isinstance(value, int) and (1000 <= value <= 2100 and text[end - 4:end].isdigit()
+                                                     or is_digit_string(m.group()) or value in d["service_numbers"]):
+        return None  # 1994卢旺达人: perhaps a year before a name; 119消防员: a service
     at, last = end, None
     while at in accepted.words_at and at - end < d["people_phrase_max_chars"]:
         word_end, tag = accepted.words_at[at]

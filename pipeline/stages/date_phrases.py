@@ -233,8 +233,9 @@ def _read_calendar(text: str, pos: int, tables: DateTables):
         kind, offset = tables.month_words[m.group()]
         fields.update(month=offset, month_kind=kind)
         p = m.end()
-    elif m := tables.holiday.match(text, p):
-        month, day = d["holidays"][m.group()]  # 圣诞节: a month and a day by name
+    elif (m := tables.holiday.match(text, p)) and not (
+            m.start("h") == m.start() and text.endswith(tuple(d["holiday_blocked_before"].get(m["h"], ())), 0, p)):
+        month, day = d["holidays"][m["h"]]  # 圣诞节: a month and a day by name (not 七夕情人节)
         fields.update(month=month, month_kind="abs", day=day, day_kind="abs")
         p = m.end()
     has_year, has_month = "year_kind" in fields, "month_kind" in fields

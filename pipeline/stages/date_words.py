@@ -67,7 +67,8 @@ class DateTables:
         month_names = _alternation(d["month_names"])
         self.month_num = re.compile(rf"(?P<s>[{''.join(d['seasons'])}])?(?:(?P<m>{_MONTH_NUM})|(?P<mn>{month_names}))月(?:份)?")
         self.month_word = re.compile(_alternation(self.month_words))
-        self.holiday = re.compile(_alternation(d["holidays"]))
+        prefixes = _alternation(d["holiday_prefixes"])
+        self.holiday = re.compile(rf"(?:{prefixes}){{0,2}}(?P<h>{_alternation(d['holidays'])})")
         self.day_num = re.compile(rf"(?P<d>{_DAY_NUM})(?P<sfx>[日号])")
         self.day_word = re.compile(_alternation(self.day_words))
         self.week = re.compile(rf"(?P<wk>{_alternation(d['deictic_weeks'])})(?P<wd>[{weekdays}])?")
@@ -139,7 +140,7 @@ class DateTables:
                  *d["weekday_prefixes"], *d["halves"], *d["day_periods"], *d["fixed_durations"], *d["named_periods"],
                  *d["present_ref"], *d["anaphoric_same"], *self.eras, *d["common_era_prefixes"],
                  d["set_prefix"], *d["set_weekday_prefixes"], "上世纪", "本世纪", "下世纪", "第",
-                 *d["seasons"], *d["month_names"], *d["holidays"]]
+                 *d["seasons"], *d["month_names"], *d["holidays"], *d["holiday_prefixes"]]
         self.start_chars = frozenset("0123456789" + CN_NUMERAL + "".join(w[0] for w in words))
 
 

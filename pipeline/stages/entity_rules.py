@@ -60,7 +60,7 @@ def rule_candidates(text: str, working_tokens, entities: list[Candidate], resour
     found += _group_names(text, working_tokens, entities, rules, resources.gazetteer)
     found += _standalone_bodies(text, working_tokens, entities, rules)
     found += _latin_names(text, entities, rules)
-    found += _surnames_with_titles(text, working_tokens, entities, rules, resources.word_tags)
+    found += _surnames_with_titles(text, working_tokens, entities, rules, resources.word_tags, resources.gazetteer)
     found += _sovereigns(text, working_tokens, entities, rules, resources.word_tags, resources.gazetteer)
     found += _languages(text, working_tokens, entities + found, rules)
     return found
@@ -418,10 +418,12 @@ _OPEN_BRACKETS = "（("
 
 
 def _surnames_with_titles(text: str, working_tokens, entities: list[Candidate], rules: dict,
-                          word_tags: dict) -> list[Candidate]:
-    """梁议员, 陈先生: a surname alone before a title is a person (data: person_names.yaml)."""
+                          word_tags: dict, gazetteer) -> list[Candidate]:
+    """梁议员, 陈先生: a surname alone before a title is a person (data: person_names.yaml); a
+    country's one-character name before a title is that country's (韩总统, 美大使)."""
     spec = rules["person_names"]
-    surnames, titles = set(spec["surnames"]), set(spec["surname_titles"])
+    surnames = set(spec["surnames"]) - set(gazetteer.abbreviations)
+    titles = set(spec["surname_titles"])
     blocked = set(spec["surname_blocked_tags"])
     named = {i for c in entities for i in range(c.start, c.end)}
     tokens = list(working_tokens)
@@ -450,6 +452,7 @@ def _sovereigns(text: str, working_tokens, entities: list[Candidate], rules: dic
     the model gave the whole name another label)."""
     spec = rules["person_names"]
     allowed, prefixes = set(spec["sovereign_name_tags"]), tuple(spec["sovereign_name_prefixes"])
+    descriptions = set(spec["sovereign_descriptions"])
     ending_at = {e: s for s, e in working_tokens}
     titled = {(c.start, c.end) for c in entities if c.source == MODEL}
     named = {i for c in entities for i in range(c.start, c.end) if (c.start, c.end) not in titled}
@@ -463,10 +466,11 @@ def _sovereigns(text: str, working_tokens, entities: list[Candidate], rules: dic
             word = text[start:m.end()]
         if start is None or not 2 <= m.start() - start <= spec["sovereign_name_max_chars"] or \
                 word_tags.get(word) not in allowed or any(i in named for i in range(start, m.end())) or \
-                text[start:m.start()] in gazetteer.names:
-            continue  # 日本天皇: a country's sovereign, not a name
-        if text.endswith(prefixes, 0, start):
-            start -= 1  # 后|醍醐天皇
+                text[start:m.start()] in gazetteer.names or text[start:m.start()] in descriptions:
+            continue  # 日本天皇, 女性天皇: a country's sovereign or a kind of sovereign, not a name
+        prefix = next((p for p in prefixes if text.endswith(p, 0, start)), None)
+        if prefix and text[start - len(prefix) - 1:start] not in word_tags:
+            start -= len(prefix)  # 后|醍醐天皇, but 战后|昭和天皇
         found.append(Candidate(start, m.end(), "PERSON", text[start:m.end()], "", RULE))
     return found
 

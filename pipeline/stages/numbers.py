@@ -174,7 +174,7 @@ def find_numbers(view: TextView, dates: Iterable = (), entities: Iterable = (),
         if any(covered[reading.start:reading.end]):
             continue
         if reading.start in readings.inside_known_words and not text[reading.start].isdigit() \
-                and not tables.half_words.at(text, reading.start):
+                and not _in_half_host(text, reading, tables):
             continue  # 多数|人, 少数党: a numeral inside a dictionary word (but 过|半数)
         readings.append(reading)
         start, end = view.to_original(reading.start, reading.end)
@@ -387,7 +387,11 @@ def _read_percent_word(text: str, pos: int, tables: _Tables, accepted) -> _Readi
 def _read_fraction(text: str, pos: int, tables: _Tables, accepted) -> _Reading | None:
     half = tables.half_words.at(text, pos)
     if half:
-        return _Reading(pos, pos + len(half), "CARDINAL", tables.data["half_words"][half], None, False, pos)
+        end, host = pos + len(half), _in_half_host(text, _Reading(pos, pos + len(half), None), tables)
+        words = getattr(accepted, "words_at", None) or {}
+        if words and not host and (pos not in words or words[pos][0] != end):
+            return _Reading(pos, end, None)  # 统一|半岛, 半|数字化: no half of anything
+        return _Reading(pos, end, "CARDINAL", tables.data["half_words"][half], None, bool(host), pos)
     m = tables.fraction.match(text, pos)
     if not m or text.startswith(tables.data["percent_prefix"], pos):
         return None
@@ -395,6 +399,12 @@ def _read_fraction(text: str, pos: int, tables: _Tables, accepted) -> _Reading |
     if value is None:
         return None
     return _Reading(pos, m.end(), "CARDINAL", value, None, False, pos)
+
+
+def _in_half_host(text: str, reading: _Reading, tables: _Tables) -> bool:
+    """半数 of 过半数: a half word at the end of a word that holds it (data: half_word_hosts)."""
+    return any(text.startswith(h, reading.end - len(h)) for h in tables.data["half_word_hosts"]
+               if len(h) > reading.end - reading.start)
 
 
 def _read_ordinal(text: str, pos: int, tables: _Tables, accepted) -> _Reading | None:
