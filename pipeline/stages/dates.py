@@ -218,10 +218,13 @@ def _resolve(phrase: Phrase, anchor: Anchor | None, today: dt.date | None, table
         head = _resolve_calendar(phrase.calendar, anchor, today)
         if head is None:
             return None
-        tail_cal = _inherit(phrase.tail, head)
+        tail_cal = _inherit(phrase.tail, head, phrase.calendar)
         tail = _resolve_calendar(tail_cal, anchor, today)
-        if tail is None or tail.value < head.value:
-            return None  # an interval must not end before it starts
+        if tail is not None and head.year and tail.value < head.value and not phrase.tail.year_kind:
+            # 2006年12月30日至1月2日: a tail that takes the head's year and ends before it is in the next
+            tail = _resolve_calendar(replace(tail_cal, year=head.year + 1), anchor, today)
+        if tail is None or head.year and tail.value < head.value:
+            return None  # an interval must not end before it starts (with no year, 12月30日至1月2日 may)
         return "DATE", f"{head.value}/{tail.value}", None, head if head.year else None
     resolved = _resolve_calendar(phrase.calendar, anchor, today)
     if resolved is None:
@@ -230,13 +233,15 @@ def _resolve(phrase: Phrase, anchor: Anchor | None, today: dt.date | None, table
     return type_, resolved.value, phrase.calendar.part, resolved if resolved.year else None
 
 
-def _inherit(tail: Calendar, head: Anchor) -> Calendar:
-    """The range tail takes the levels above its first one from the resolved head."""
+def _inherit(tail: Calendar, head: Anchor, written: Calendar) -> Calendar:
+    """The range tail takes the levels above its first one from the resolved head (or, where the
+    head has no year to resolve by, from the head as written: 5月3日至5日 -> XXXX-05-03/XXXX-05-05)."""
     if tail.year_kind:
         return tail
-    fields = {"year": head.year, "year_kind": "abs"}
-    if tail.day_kind and not tail.month_kind and head.month:
-        fields.update(month=head.month, month_kind="abs")
+    fields = {"year": head.year, "year_kind": "abs"} if head.year else {}  # year 0: none
+    month = head.month or (written.month if written.month_kind == "abs" else None)
+    if tail.day_kind and not tail.month_kind and month:
+        fields.update(month=month, month_kind="abs")
     return replace(tail, **fields)
 
 
