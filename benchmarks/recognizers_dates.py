@@ -8,7 +8,7 @@ prepositions and modifiers, ours do not). Precision counts the predictions that 
 the inputs are not exhaustively annotated, so it is a lower bound. Value accuracy is over the
 found targets and compares by meaning, not by string (see SOURCE.md there): the TIMEX3 string up
 to the granularity both give, or the anchored reading in ``resolution`` (a date, a date-time, a
-range's start and end, a duration in seconds, a clock time). Prints one table per Recognizers type
+range's start and end, a time range's two clock times, a duration in seconds, a clock time). Prints one table per Recognizers type
 and writes ``outputs/bench/recognizers_dates.json`` (with the misses: third-party text, so it stays
 out of the repository).
 """
@@ -72,6 +72,8 @@ def readings(target: dict) -> set[str]:
         for key in ("time", "start"):
             if branch.get(key) and re.fullmatch(r"\d{2}:\d{2}:\d{2}", branch[key]):
                 out.add(f"clock:{branch[key][:5]}")
+        if branch.get("startTime") and branch.get("endTime"):  # a time range on no day: its clock times
+            out.add(f"clocks:{branch['startTime'][:5]}/{branch['endTime'][:5]}")
     return out
 
 
@@ -83,6 +85,8 @@ def ours(value: str | None) -> set[str]:
     if "/" in value:
         a, b = value.split("/", 1)
         out.add(f"range:{a}/{b}")
+        if _clock(a) and _clock(b):
+            out.add(f"clocks:{_clock(a)}/{_clock(b)}")
     seconds = duration_seconds(value)
     if seconds:
         out.add(f"seconds:{seconds:g}")

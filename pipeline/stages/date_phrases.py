@@ -167,7 +167,25 @@ def _read_calendar_phrase(text: str, pos: int, tables: DateTables) -> Phrase | N
         tail_read = _read_calendar(text, connector.end(), tables)
         if tail_read and tail_read[0] is not _CONSUMED and _joins(head, tail_read[0]):
             return Phrase(pos, tail_read[1], "range", head, tail_read[0])
+    if connector and head.hour is not None and (tail_read := _clock_tail(text, connector.end(), head, tables)):
+        return Phrase(pos, tail_read[1], "range", head, tail_read[0], type="TIME")
     return Phrase(pos, end, "calendar", head, type=type_)
+
+
+def _clock_tail(text: str, pos: int, head: Calendar, tables: DateTables):
+    """(calendar, end) of the clock time that ends a range begun by the time ``head`` (下午五点到七点:
+    七点 is in the afternoon too), or None where it is none or does not come after the head (下午
+    五点到凌晨三点 crosses midnight: two times)."""
+    m = tables.time.match(text, pos)
+    clock = _clock(m, tables, after_day=True) if m else None
+    if clock is None:
+        return None
+    hour, minute = clock
+    if m["period"] is None and head.hour >= 12 and hour < 12:
+        hour += 12
+    if (hour, minute) <= (head.hour, head.minute or 0):
+        return None
+    return Calendar(hour=hour, minute=minute), m.end()
 
 
 _CONSUMED = Calendar()

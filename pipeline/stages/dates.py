@@ -225,7 +225,8 @@ def _resolve(phrase: Phrase, anchor: Anchor | None, today: dt.date | None, table
             tail = _resolve_calendar(replace(tail_cal, year=head.year + 1), anchor, today)
         if tail is None or head.year and tail.value < head.value:
             return None  # an interval must not end before it starts (with no year, 12月30日至1月2日 may)
-        return "DATE", f"{head.value}/{tail.value}", None, head if head.year else None
+        type_ = "TIME" if phrase.calendar.hour is not None else "DATE"
+        return type_, f"{head.value}/{tail.value}", None, head if head.year else None
     resolved = _resolve_calendar(phrase.calendar, anchor, today)
     if resolved is None:
         return None
@@ -240,8 +241,11 @@ def _inherit(tail: Calendar, head: Anchor, written: Calendar) -> Calendar:
         return tail
     fields = {"year": head.year, "year_kind": "abs"} if head.year else {}  # year 0: none
     month = head.month or (written.month if written.month_kind == "abs" else None)
-    if tail.day_kind and not tail.month_kind and month:
+    if (tail.day_kind or tail.hour is not None) and not tail.month_kind and month:
         fields.update(month=month, month_kind="abs")
+    day = head.day or (written.day if written.day_kind == "abs" else None)
+    if tail.hour is not None and not tail.day_kind and day:
+        fields.update(day=day, day_kind="abs")  # 5月3日下午两点到四点: the same day
     return replace(tail, **fields)
 
 
