@@ -1,76 +1,22 @@
 """Date phrases as written: the readers, over the word tables of :mod:`.date_words`.
 
 :func:`scan_phrases` reads the working copy left to right; at each position every reader
-(calendar date or time, year range, decade, century, duration, set, present reference,
-``当时``, an era year glossed in brackets) proposes a phrase and the longest wins, so ``1990年代``
-beats ``1990年`` and ``2个多月`` is one duration. A phrase records what the text says (a
-:class:`Calendar` with the levels written, a duration value); giving it a value in context is the
-business of :mod:`.dates`.
+(calendar date or time, year range, decade, century, duration and set (:mod:`.date_durations`),
+present reference, ``当时``, an era year glossed in brackets) proposes a phrase and the longest
+wins, so ``1990年代`` beats ``1990年`` and ``2个多月`` is one duration. A phrase records what the
+text says (a :class:`.date_shapes.Calendar` with the levels written, a duration value); giving it
+a value in context is the business of :mod:`.dates`.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from ..numerals import is_digit_string, parse_number, tidy
+from ..numerals import parse_number
+from .date_durations import read_duration, read_set
+from .date_shapes import Calendar, Phrase, blocked
 from .date_words import CN_NUMERAL, HAN, DateTables
-
-
-# --- parsed phrases -----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Calendar:
-    """A calendar date or time as written; ``*_kind`` is abs, deictic or anaphoric."""
-
-    year: int | None = None
-    year_kind: str | None = None
-    month: int | None = None
-    month_kind: str | None = None
-    day: int | None = None
-    day_kind: str | None = None
-    week: int | None = None          # deictic week offset (上周 = -1)
-    weekday: int | str | None = None  # 1 = Monday; "WE" for a weekend
-    season: str | None = None
-    half: str | None = None
-    quarter: int | None = None
-    hour: int | None = None
-    minute: int | None = None
-    part: str | None = None          # a mod from 年初/月底
-    day_part: str | None = None      # MO, AF, EV, NI: 上午, 下午, 晚上 after a day
-
-    @property
-    def levels(self) -> list[int]:
-        """0 = year, 1 = month, 2 = day: the levels written in the phrase."""
-        return [i for i, v in enumerate((self.year_kind, self.month_kind, self.day_kind)) if v]
-
-    @property
-    def words_only_numbers(self) -> bool:
-        return all(k in (None, "abs") for k in (self.year_kind, self.month_kind, self.day_kind)) \
-            and self.week is None and self.weekday is None
-
-
-@dataclass(frozen=True)
-class Phrase:
-    start: int                     # working-copy offsets
-    end: int
-    kind: str                      # calendar, range, fixed, duration, relative, same
-    calendar: Calendar | None = None
-    tail: Calendar | None = None  # the second half of a range
-    type: str = "DATE"
-    value: str | None = None       # for phrases whose value needs no resolution
-    mod: str | None = None
-    amount: float | None = None    # duration amount, for 三年前
-    designator: str | None = None
-    inner_end: int | None = None   # 三年前: where the duration 三年 ends
-
-
-@dataclass(frozen=True)
-class Anchor:
-    year: int
-    month: int | None
-    day: int | None
-    value: str
 
 
 # --- 1. scanning ---------------------------------------------------------------------------------
@@ -78,7 +24,7 @@ class Anchor:
 def scan_phrases(text: str, tables: DateTables):
     """Phrases left to right; at each position the longest reading wins."""
     readers = (_read_year_range, _read_decade, _read_century, _read_calendar_phrase,
-               _read_numeric_date, _read_duration, _read_set, _read_fixed, _read_glossed_era_year,
+               _read_numeric_date, read_duration, read_set, _read_fixed, _read_glossed_era_year,
                _read_named_period, _read_era_period)
     pos, n = 0, len(text)
     # Era years glossed in brackets start with any era name: find them once for the whole text.
@@ -97,46 +43,6 @@ def scan_phrases(text: str, tables: DateTables):
             continue
         yield best
         pos = best.end
-
-
-_DURATION_PARTS = re.compile(r"P(?:(?P<Y>[\d.]+)Y)?(?:(?P<M>[\d.]+)M)?(?:(?P<W>[\d.]+)W)?(?:(?P<D>[\d.]+)D)?"
-                             r"(?:T(?:(?P<h>[\d.]+)H)?(?:(?P<m>[\d.]+)M)?(?:(?P<s>[\d.]+)S)?)?$")
-_DURATION_ORDER = "YMWDhms"
-
-
-def joined_durations(phrases, text: str, tables: DateTables):
-    """两年零三个月, 8天20小时, 一年又一个月21天: adjacent durations in falling units are one."""
-    joiners = set(tables.data["duration_joiners"])
-    pending = None
-    for phrase in phrases:
-        if pending is not None and phrase.kind == "duration" and text[pending.end:phrase.start] in joiners:
-            joined = _join_values(pending.value, phrase.value)
-            if joined:
-                pending = replace(pending, end=phrase.end, value=joined, mod=pending.mod or phrase.mod)
-                continue
-        if pending is not None:
-            yield pending
-            pending = None
-        if phrase.kind == "duration":
-            pending = phrase
-        else:
-            yield phrase
-    if pending is not None:
-        yield pending
-
-
-def _join_values(first: str, second: str) -> str | None:
-    a, b = _DURATION_PARTS.match(first or ""), _DURATION_PARTS.match(second or "")
-    if not a or not b:
-        return None
-    units_a = [u for u in _DURATION_ORDER if a[u]]
-    units_b = [u for u in _DURATION_ORDER if b[u]]
-    if not units_a or not units_b or _DURATION_ORDER.index(units_a[-1]) >= _DURATION_ORDER.index(units_b[0]):
-        return None
-    parts = {u: a[u] or b[u] for u in _DURATION_ORDER}
-    date = "".join(f"{parts[u]}{u}" for u in "YMWD" if parts[u])
-    time = "".join(f"{parts[u]}{u.upper()}" for u in "hms" if parts[u])
-    return "P" + date + (f"T{time}" if time else "")
 
 
 def _starts_token(text: str, pos: int) -> bool:
@@ -244,7 +150,7 @@ def _read_calendar(text: str, pos: int, tables: DateTables):
         # 月光, 月台: the followers that make 月 another word only count without a year before it
         # (1898年8月光绪帝… is August).
         if month and 1 <= month <= 12 and ("year_kind" in fields or
-                                           not _blocked(text, m.end(), d["month_blocked_followers"])):
+                                           not blocked(text, m.end(), d["month_blocked_followers"])):
             fields.update(month=month, month_kind="abs")
             p = m.end()
     elif m := tables.month_word.match(text, p):
@@ -264,7 +170,7 @@ def _read_calendar(text: str, pos: int, tables: DateTables):
         if m := tables.day_num.match(text, p):
             day = parse_number(m["d"])
             bare = not has_month
-            ok = day and 1 <= day <= 31 and (not _blocked(text, m.end(), d["day_blocked_followers"]) or
+            ok = day and 1 <= day <= 31 and (not blocked(text, m.end(), d["day_blocked_followers"]) or
                                              text.startswith(tuple(d["day_follower_words"]), m.end()))
             # A bare day needs 日 and, in Chinese numerals, two characters (一日 is "one day").
             if ok and bare and (m["sfx"] == "号" or (not m["d"].isdigit() and len(m["d"]) < 2)):
@@ -294,7 +200,7 @@ def _read_calendar(text: str, pos: int, tables: DateTables):
             fields["quarter"] = int(parse_number(m["q"]))
             p = m.end()
         elif has_year and (m := tables.season.match(text, p)) and \
-                (m.end() > m.start() + 1 or not _blocked(text, m.end(), d["season_blocked_followers"])):
+                (m.end() > m.start() + 1 or not blocked(text, m.end(), d["season_blocked_followers"])):
             fields["season"] = d["seasons"][m["s"]]
             p = m.end()
     # a part inside the phrase: 年初, 月底
@@ -376,10 +282,6 @@ def _clock(m: re.Match, tables: DateTables, after_day: bool) -> tuple[int, int] 
     return hour % 24, minute
 
 
-def _blocked(text: str, pos: int, followers) -> bool:
-    return pos < len(text) and text[pos] in followers
-
-
 def _read_glossed_era_year(text: str, pos: int, tables: DateTables) -> Phrase | None:
     """永安元年（258年）: the era year is the year of its gloss (any era, no table needed)."""
     m = tables.glossed_era_year.match(text, pos)
@@ -454,88 +356,6 @@ def century_prefix(ordinal: int) -> str:
     return f"{ordinal - 1:02d}"
 
 
-def _read_duration(text: str, pos: int, tables: DateTables) -> Phrase | None:
-    d = tables.data
-    if m := tables.fixed_duration.match(text, pos):
-        return Phrase(pos, m.end(), "fixed", type="DURATION", value=d["fixed_durations"][m.group()])
-    m = tables.duration.match(text, pos)
-    if not m:
-        return None
-    unit, spec = m["unit"], d["duration_units"][m["unit"]]
-    counter = spec["counter"]
-    if (counter == "required" and not m["ge"]) or (counter == "never" and m["ge"]):
-        return None
-    if _blocked(text, m.end() if not m["after"] else m.start("after"),
-                d["duration_blocked_followers"].get(unit, [])):
-        return None
-    number = m["num"]
-    if unit == "年" and (len(number) == 4 and number.isdigit() or is_digit_string(number) or
-                        (number.isdigit() and number.startswith("0") and len(number) > 1)):
-        return None  # a year, read by the calendar reader (2006年, 二〇〇六年, 07年)
-    before = text[pos - 1] if pos else ""
-    if before in d["duration_blocked_before"]:
-        return Phrase(pos, m.end(), "consumed")
-    if unit == "年" and number.isdigit() and before in d["abbreviated_year_cues"] and \
-            not word_after(text, m.end(), len(text), tables.context_words["abbreviated_year_exceptions"], {}):
-        return Phrase(pos, m.end(), "consumed")  # 于95年: a year of an unknown era
-    amount = parse_number(number)
-    end, after = m.end(), m["after"]
-    if after in d["more_words"] and _blocked(text, m.end(), d["more_blocked_followers"]):
-        end, after = m.start("after"), None
-    if amount is None or amount == 0:
-        return Phrase(pos, end, "consumed")
-    mod = "MORE_THAN" if (m["m1"] or m["m2"] or after in d["more_words"]) else None
-    half = bool(m["half"] or after == "半")
-    value = _duration_value(amount, spec, half, d)
-    # 三年前, 两天后: a date relative to doc_date, when the amount is exact and the unit a calendar one.
-    relation = word_after(text, end, len(text), tables.relation_words, d["suffix_blocked_followers"])
-    if relation and not (half or mod) and amount == int(amount) and spec["designator"] in "YMWD" \
-            and not spec.get("time"):
-        sign = -1 if relation in d["ago_words"] else 1
-        return Phrase(pos, end + len(relation), "relative", amount=sign * amount,
-                       designator=spec["designator"], value=value, inner_end=end)
-    return Phrase(pos, end, "duration", type="DURATION", value=value, mod=mod)
-
-
-def _duration_value(amount, spec: dict, half: bool, d: dict) -> str:
-    designator = spec["designator"]
-    if designator == "Q":  # quarters are written as months in ISO 8601
-        amount, designator = amount * 3, "M"
-    amount = tidy(amount)
-    if spec.get("time"):
-        value = f"PT{amount}{designator}"
-        return value + (d["half_of"][designator] if half else "")
-    if spec.get("factor"):  # 11个世纪 = P1100Y
-        amount = tidy(amount * spec["factor"])
-    value = f"P{amount}{designator}"
-    if half and designator in d["half_of"]:
-        value += d["half_of"][designator]  # 两年半 = P2Y6M, 一天半 = P1DT12H
-    return value
-
-
-def _read_set(text: str, pos: int, tables: DateTables) -> Phrase | None:
-    d = tables.data
-    if m := tables.set_fixed.match(text, pos):
-        return Phrase(pos, m.end(), "fixed", type="SET", value=d["set_fixed"][m.group()])
-    if m := tables.set_cycle.match(text, pos):  # 一年一度, 两年一届, 四年一次
-        n = parse_number(m["num"])
-        if n:
-            return Phrase(pos, m.end(), "fixed", type="SET",
-                           value=d["set_cycle_units"][m["unit"]].replace("{n}", str(tidy(n))))
-    if m := tables.set_weekday.match(text, pos):  # 每逢周末, 每逢星期六
-        value = "XXXX-WXX-WE" if m["we"] else f"XXXX-WXX-{d['weekdays'][m['wd']]}"
-        return Phrase(pos, m.end(), "fixed", type="SET", value=value)
-    m = tables.set.match(text, pos)
-    if not m:
-        return None
-    n = parse_number(m["num"]) if m["num"] else 1
-    if not n:
-        return None
-    template = d["set_units"][m["unit"]]
-    value = template.replace("{3n}", str(tidy(n * 3))).replace("{n}", str(tidy(n)))
-    return Phrase(pos, m.end(), "fixed", type="SET", value=value)
-
-
 _NUMERIC_DATE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d:])(?:[ T](\d{1,2}):(\d{2})(?::\d{2})?(?!\d))?")
 
 
@@ -601,16 +421,4 @@ def _read_fixed(text: str, pos: int, tables: DateTables) -> Phrase | None:
         return Phrase(pos, m.end(), "fixed", value="PRESENT_REF")
     if m := tables.same.match(text, pos):
         return Phrase(pos, m.end(), "same")
-    return None
-
-
-def word_after(text: str, pos: int, limit: int, words, blocked: dict) -> str | None:
-    """The first of ``words`` (sorted longest first) that starts at ``pos`` and ends by ``limit``,
-    unless the character after it makes it part of another word (``blocked``)."""
-    for word in words:
-        end = pos + len(word)
-        if end <= limit and text.startswith(word, pos):
-            if end < len(text) and text[end] in blocked.get(word, ()):
-                continue
-            return word
     return None

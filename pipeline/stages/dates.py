@@ -25,7 +25,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Collection, Iterable, Sequence
 
-from .date_phrases import Anchor, Calendar, Phrase, century_prefix, joined_durations, scan_phrases, word_after
+from .date_durations import joined_durations
+from .date_phrases import century_prefix, scan_phrases
+from .date_shapes import Anchor, Calendar, Phrase, word_after
 from .date_words import DateTables, date_tables
 from .normalize import TextView
 from .shared import CLAUSE_BREAK, TITLE
