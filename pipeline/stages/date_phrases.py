@@ -178,6 +178,10 @@ def _read_calendar(text: str, pos: int, tables: DateTables):
             if ok:
                 fields.update(day=day, day_kind="abs")
                 p = m.end()
+        elif not has_month and (m := tables.day_part_word.match(text, p)):
+            offset, part = d["deictic_day_parts"][m.group()]  # 昨晚: a day and its part in one word
+            fields.update(day=offset, day_kind="deictic", day_part=part)
+            p = m.end()
         elif not has_month and (m := tables.day_word.match(text, p)):
             kind, offset = tables.day_words[m.group()]
             fields.update(day=offset, day_kind=kind)
@@ -216,7 +220,11 @@ def _read_calendar(text: str, pos: int, tables: DateTables):
         # 5月3日 14:20: one space may stand between the day and its clock time.
         at = p + 1 if after_day and text[p:p + 1] == " " and text[p + 1:p + 2].isdigit() else p
         if (m := tables.time.match(text, at)) and (time := _clock(m, tables, after_day)):
-            fields["hour"], fields["minute"] = time
+            hour, minute = time
+            part = fields.pop("day_part", None)  # 今晚八点: the word's part of the day sets the clock
+            if m["period"] is None and hour < 12 and (part in ("AF", "EV") or part == "NI" and hour >= 6):
+                hour += 12
+            fields["hour"], fields["minute"] = hour, minute
             p = m.end()
         elif after_day and (m := tables.day_part.match(text, p)):
             fields["day_part"] = d["day_parts"][m.group()]  # 5月3日上午: TIMEX3 …TMO

@@ -71,6 +71,7 @@ class DateTables:
         self.holiday = re.compile(rf"(?:{prefixes}){{0,2}}(?P<h>{_alternation(d['holidays'])})")
         self.day_num = re.compile(rf"(?P<d>{_DAY_NUM})(?P<sfx>[日号])")
         self.day_word = re.compile(_alternation(self.day_words))
+        self.day_part_word = re.compile(_alternation(d["deictic_day_parts"]))
         self.week = re.compile(rf"(?P<wk>{_alternation(d['deictic_weeks'])})(?P<wd>[{weekdays}])?")
         self.weekday = re.compile(rf"(?:{_alternation(d['weekday_prefixes'])})(?P<wd>[{weekdays}])")
         self.season = re.compile(rf"(?P<s>[{''.join(d['seasons'])}])(?:{_alternation(d['season_suffixes'])})?")
@@ -140,7 +141,7 @@ class DateTables:
                  *d["weekday_prefixes"], *d["halves"], *d["day_periods"], *d["fixed_durations"], *d["named_periods"],
                  *d["present_ref"], *d["anaphoric_same"], *self.eras, *d["common_era_prefixes"],
                  d["set_prefix"], *d["set_weekday_prefixes"], "上世纪", "本世纪", "下世纪", "第",
-                 *d["seasons"], *d["month_names"], *d["holidays"], *d["holiday_prefixes"]]
+                 *d["seasons"], *d["month_names"], *d["holidays"], *d["holiday_prefixes"], *d["deictic_day_parts"]]
         self.start_chars = frozenset("0123456789" + CN_NUMERAL + "".join(w[0] for w in words))
 
 
