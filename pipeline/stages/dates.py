@@ -323,7 +323,9 @@ def _resolve_calendar(c: Calendar, anchor: Anchor | None, today: dt.date | None)
         try:
             dt.date(y, m, day)
         except ValueError:
-            return None
+            if c.year_kind is not None or c.month_kind != "abs" or (m, day) != (2, 29):
+                return None
+            y = None  # 2月29日 in a context whose year has none: the year stays open
     value = _format(y, m, day, c)
     return Anchor(y, m, day, value) if y is not None else Anchor(0, None, None, value)
 
