@@ -219,6 +219,9 @@ def test_a_bare_number_before_people_counts_them(run, sentence, numbers):
     ("這是唯一半導體廠商。", []),
     # A day of the month before a noun that is no numbered thing stays the dates stage's.
     ("大家15號學校門口集合。", []),
+    # 一片 before a word of state describes a scene; before a noun it counts.
+    ("節日期間市場一片繁榮。", []),
+    ("他撿起一片樹葉。", [("一片", "QUANTITY", 1, False)]),
 ])
 def test_halves_and_days_read_with_the_segmenters_words(run, sentence, numbers):
     assert [(m.text, m.label, m.value, m.approx) for m in run(sentence)._.numbers] == numbers

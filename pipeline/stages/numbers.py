@@ -307,7 +307,8 @@ def _read_number(text: str, pos: int, tables: _Tables, accepted) -> _Reading | N
         if bare_multiplier and not approx and not _approx_before(text, pos, tables, bare=True):
             return None  # 千家万户: a lone multiplier is a number only when approximate (近百家)
         if core == "一" and ((unit in d["indefinite_classifiers"] and _indefinite(text, pos, tables)) or
-                            (label == "QUANTITY" and _after_copula(text, pos, tables))):
+                            (label == "QUANTITY" and _after_copula(text, pos, tables)) or
+                            (unit in d["descriptive_classifiers"] and _state_word_at(unit_end, accepted, d))):
             return _Reading(pos, unit_end, None)
         return _Reading(pos, unit_end, label, value, unit, approx, pos)
     suffix = tables.cardinal_suffixes.at(text, end)
@@ -508,6 +509,12 @@ def _approx_clause(text: str, pos: int, tables: _Tables) -> bool:
         if at >= 0 and not re.search(rf"[\d{_CN_DIGITS}]", clause[at + len(verb):]):
             return True
     return False
+
+
+def _state_word_at(pos: int, accepted, d: dict) -> bool:
+    """一片|繁荣: the segmenter's word after the classifier is a word of state."""
+    word = (getattr(accepted, "words_at", None) or {}).get(pos)
+    return word is not None and word[1] in d["descriptive_follower_tags"]
 
 
 def _indefinite(text: str, pos: int, tables: _Tables) -> bool:
