@@ -122,7 +122,13 @@ class _Engine(_Phrases):
         marker_at, relative_date = self.relative_clause(hit, phrases)
         relative = marker_at is not None
         obj, status = self.find_object(hit, marker_at, ce)
+        parties = []
+        if relative and status == "other":  # 签订的中俄《尼布楚条约》: the parties stand before the object
+            parties, obj = self.parties_before_object(marker_at + len(self.g.relative_marker), ce)
+            status = "entity" if obj else status
         left = self.left_side(hit, cs, phrases, relative, intransitive=status == "none" and not obj)
+        if parties and all(m.anaphor for m in left.subject):
+            left.subject = parties  # 双方…签订的中俄《…》: the parties named are the agents
         modality = self.modality(cs, left.near_start, hit.start)
         args = self.fill_entities(hit, left, obj, status, relative, cs, ce)
         if self.doc.arcs is not None:
@@ -343,6 +349,23 @@ class _Engine(_Phrases):
         if not rest or rest[0] in _CLOSING or any(w and rest.startswith(w) for w in self.p.intransitive_after):
             return [], "none"
         return [], "other"
+
+    def parties_before_object(self, start: int, ce: int) -> tuple[list[_Mention], list[_Mention]]:
+        """(parties, object) of 签订的中俄《尼布楚条约》, 签署的中美联合公报: a group of the subject's labels
+        right after the relative marker, then the object right after the group (a title mark or a
+        count of the states may stand between)."""
+        named = [m for m in self.in_span(start, ce) if not self.is_modifier(m)]
+        parties = [m for m in named if m.labels & self.before_labels]
+        if not parties or parties[0].start != start:
+            return [], []
+        group = parties[:self.group_right(parties, 0) + 1]
+        after = [m for m in named if m.start >= group[-1].end and m.labels & self.after_labels]
+        if not after:
+            return [], []
+        gap = self.text[group[-1].end:after[0].start].rstrip("《“「『")
+        if gap and gap not in self.g.group_filler:  # 签订的中俄两国《…》
+            return [], []
+        return group, after[:self.group_right(after, 0) + 1]
 
     def apposition(self, hit: _Hit, ce: int) -> list[_Mention]:
         """组建三个集团，即东欧集团(…)，高加索集团(…): an unnamed object spelled out after 即, one named
