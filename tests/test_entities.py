@@ -132,6 +132,13 @@ def test_named_events(run):
     assert find(doc, "北京峰會").label == "EVENT"
 
 
+def test_an_event_head_after_a_word_the_dictionary_does_not_know_is_a_name(run):
+    # the segmenter's guessed word before 之乱 / 事件 is a name's; a head after a common word is not
+    doc = run("1331年發生元弘之亂。他發起了一場改革運動。")
+    assert find(doc, "元弘之亂").label == "EVENT"
+    assert not any(m.text.endswith("運動") for m in doc._.entities)
+
+
 def test_organisation_body_is_one_maximal_span(run):
     doc = run("聯合國禁毒署與歐安會秘書處發表報告。")
     assert find(doc, "聯合國禁毒署").label == "ORG"

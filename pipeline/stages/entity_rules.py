@@ -161,7 +161,7 @@ def _headed_events(text, working_tokens, entities, rules, word_tags) -> list[Can
     spec = rules["headed_events"]
     heads = tuple(sorted(spec["heads"], key=len, reverse=True))
     needs_name = tuple(spec["heads_needing_a_name"])
-    word_classes, name_classes = set(spec["name_word_tags"]), set(rules["name_word_tags"]) | {"nr", "j"}
+    word_classes, name_classes = set(spec["name_word_tags"]) | {"?"}, set(rules["name_word_tags"]) | {"nr", "j", "?"}
     stop_words = set(spec["modifier_stops"])
     names_by_end = {c.end: c for c in entities if c.label in ("GPE", "LOC", "ORG", "FAC") and c.end > c.start}
     found = []
@@ -170,13 +170,15 @@ def _headed_events(text, working_tokens, entities, rules, word_tags) -> list[Can
         head = next((h for h in heads if word.endswith(h)), None)
         if head is None:
             continue
-        first, named = k, len(word) > len(head) and word_tags.get(word) in name_classes
+        # A word the dictionary does not know (寺田屋, 元弘之乱: the segmenter's guess) is a name's.
+        first, named = k, len(word) > len(head) and word_tags.get(word, "?") in name_classes
         while first > 0 and k - first < 2:
             s, e = working_tokens[first - 1]
             prev = text[s:e]
-            if not all(HAN.match(ch) for ch in prev) or prev in stop_words or word_tags.get(prev) not in word_classes:
+            if not all(HAN.match(ch) for ch in prev) or prev in stop_words or \
+                    word_tags.get(prev, "?") not in word_classes:
                 break
-            named = named or word_tags.get(prev) in name_classes
+            named = named or word_tags.get(prev, "?") in name_classes
             first -= 1
         name_start = working_tokens[first][0]
         while name_start in names_by_end:  # 中美贸易战: names before the words are in it
