@@ -223,6 +223,9 @@ def test_short_forms_defined_in_the_text(run):
 def test_quoted_names_that_end_in_an_event_word(run):
     doc = run("該校每年舉辦「亞太青年創新論壇」。")
     assert find(doc, "亞太青年創新論壇").label == "EVENT"
+    doc = run("該會每年舉辦「城市吉他大賽」。他說「這是一場比賽」。")
+    assert find(doc, "城市吉他大賽").label == "EVENT"
+    assert not any(m.text == "這是一場比賽" for m in doc._.entities)  # speech, not a name
 
 
 def test_foreign_leaders_next_to_titles_stay_persons(run):

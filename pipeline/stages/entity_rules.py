@@ -82,12 +82,13 @@ def _quoted_events(text: str, rules: dict) -> list[Candidate]:
     cues = tuple(sorted(rules["codename_cues"], key=len, reverse=True))
     heads = tuple(sorted(rules["quoted_event_heads"], key=len, reverse=True))
     found = []
-    event_heads = tuple(rules["event_heads"])
+    event_heads = tuple(rules["event_heads"] + rules["headed_events"]["heads"] + rules["quoted_event_endings"])
+    speech = rules["quoted_speech_words"]
     for match in _QUOTED.finditer(text):
         inner = match.group()[1:-1]
         if text.endswith(cues, 0, match.start()) or text.endswith(heads, 0, match.start()) or \
                 text.startswith(heads, match.end()) or \
-                (len(inner) > 2 and inner.endswith(event_heads)):
+                (len(inner) > 2 and inner.endswith(event_heads) and not any(w in inner for w in speech)):
             found.append(Candidate(match.start() + 1, match.end() - 1, "EVENT", match.group()[1:-1], "", RULE))
     return found
 
