@@ -131,12 +131,11 @@ def noun_before(text: str, pos: int, tables: _Tables, accepted) -> str | None:
 def numbering_suffix(text: str, end: int, tables: _Tables, accepted) -> str | None:
     """号 of 17号选区 or 3号线: a suffix that numbers the noun after it (data: numbering_suffixes)."""
     d = tables.data
-    words_at = getattr(accepted, "words_at", None)
     suffix = next((s for s in d["numbering_suffixes"] if text.startswith(s, end)), None)
-    if suffix is None or words_at is None:
+    if suffix is None:
         return None
-    after = words_at.get(end + len(suffix))
-    own = words_at.get(end)
+    after = accepted.words_at.get(end + len(suffix))
+    own = accepted.words_at.get(end)
     if after is not None and text[end + len(suffix):after[0]] in d["numbered_nouns"] or \
             own is not None and own[0] > end + len(suffix) and own[1] in ("", *d["noun_tags"]):
         return suffix
@@ -148,7 +147,7 @@ def people_counted(text: str, end: int, m, value, tables: _Tables, accepted) -> 
     and noun words right after it when that word ends in a people head (data: people_*); a
     people's name (an entity NORP) counts its 人."""
     d = tables.data
-    if value is None or getattr(accepted, "words_at", None) is None:
+    if value is None:
         return None
     if not m["mult"] and isinstance(value, int) and (1000 <= value <= 2100 and text[end - 4:end].isdigit()
                                                      or is_digit_string(m.group()) or value in d["service_numbers"]):

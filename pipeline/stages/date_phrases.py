@@ -164,9 +164,7 @@ def _read_calendar(text: str, pos: int, tables: DateTables):
         p = m.end()
     has_year, has_month = "year_kind" in fields, "month_kind" in fields
     # day, or what a year alone can carry
-    if "day_kind" in fields:
-        pass  # a holiday names its day
-    elif has_month or not has_year:
+    if "day_kind" not in fields and (has_month or not has_year):  # (a holiday names its day)
         if m := tables.day_num.match(text, p):
             day = parse_number(m["d"])
             bare = not has_month

@@ -457,8 +457,8 @@ def _sovereigns(text: str, working_tokens, entities: list[Candidate], rules: dic
     allowed, prefixes = set(spec["sovereign_name_tags"]), tuple(spec["sovereign_name_prefixes"])
     descriptions = set(spec["sovereign_descriptions"])
     ending_at = {e: s for s, e in working_tokens}
-    titled = {(c.start, c.end) for c in entities if c.source == MODEL}
-    named = {i for c in entities for i in range(c.start, c.end) if (c.start, c.end) not in titled}
+    model_spans = {(c.start, c.end) for c in entities if c.source == MODEL}  # relabelled when they are the name
+    named = {i for c in entities for i in range(c.start, c.end) if (c.start, c.end) not in model_spans}
     titles = "|".join(map(re.escape, sorted(spec["sovereign_titles"], key=len, reverse=True)))
     found = []
     for m in re.finditer(titles, text):

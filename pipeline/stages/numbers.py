@@ -123,6 +123,7 @@ class _Tables:
         self.ordinal_name_heads = tuple(sorted(d["ordinal_name_heads"], key=len, reverse=True))
         self.quote_pairs = dict(zip(d["quote_marks"][0::2], d["quote_marks"][1::2]))
         self.half_words = _Lexicon(d["half_words"])
+        self.half_word_hosts = _Lexicon(d["half_word_hosts"])
         starts = [d["percent_prefix"], d["ordinal_prefix"], d["first_word"], *d["prefix_currencies"],
                   *d["fixed_expressions"], *d["half_words"]]
         self.start_chars = frozenset("0123456789" + _CN_DIGITS + _MULTIPLIER_CHARS + "廿卅数几"
@@ -165,16 +166,16 @@ def find_numbers(view: TextView, dates: Iterable = (), entities: Iterable = (),
     spans = [view.to_working(x.start, x.end) for x in [*dates, *entities] if x.end > x.start]
     for start, end in spans + [m.span() for m in TITLE.finditer(text)]:
         covered[start:end] = b"\x01" * (end - start)
-    mentions, readings = [], _Accepted(text, words, tables.data["noun_stop_tags"])
     # A people's name (叙利亚人) counted by a bare number has 人 for its unit.
-    readings.peoples = {view.to_working(x.start, x.end) for x in entities if getattr(x, "label", None) == "NORP"}
+    peoples = {view.to_working(x.start, x.end) for x in entities if getattr(x, "label", None) == "NORP"}
+    mentions, readings = [], _Accepted(text, words, tables.data["noun_stop_tags"], peoples)
     for reading in _scan(text, tables, readings):
         if reading.label is None:
             continue
         if any(covered[reading.start:reading.end]):
             continue
         if reading.start in readings.inside_known_words and not text[reading.start].isdigit() \
-                and not _in_half_host(text, reading, tables):
+                and not tables.half_word_hosts.ending(text, reading.end):
             continue  # 多数|人, 少数党: a numeral inside a dictionary word (but 过|半数)
         readings.append(reading)
         start, end = view.to_original(reading.start, reading.end)
@@ -201,7 +202,8 @@ def _unit_as_written(view: TextView, reading: _Reading) -> str | None:
 class _Accepted(list):
     """The readings kept so far, in order, and the sentence starts of the text (for 其中/共有 N个)."""
 
-    def __init__(self, text: str, words: Iterable[tuple[int, int, str]] = (), stop_tags: Iterable[str] = ()):
+    def __init__(self, text: str, words: Iterable[tuple[int, int, str]] = (), stop_tags: Iterable[str] = (),
+                 peoples: Iterable[tuple[int, int]] = ()):
         super().__init__()
         self.sentence_starts = [0] + [m.end() for m in _SENTENCE_BREAK.finditer(text)]
         words, stop_tags = list(words), set(stop_tags)
@@ -209,7 +211,7 @@ class _Accepted(list):
         self.inside_known_words = {i for s, e, tag in words if tag and tag not in ("l", "i") for i in range(s + 1, e)}
         self.stop_word_starts = {s for s, _, tag in words if tag in stop_tags}
         self.words_at = {s: (e, tag) for s, e, tag in words}
-        self.peoples: set[tuple[int, int]] = set()
+        self.peoples = set(peoples)  # working spans of the document's NORP names
 
     def sentence_start(self, pos: int) -> int:
         return self.sentence_starts[bisect.bisect_right(self.sentence_starts, pos) - 1]
@@ -388,8 +390,9 @@ def _read_percent_word(text: str, pos: int, tables: _Tables, accepted) -> _Readi
 def _read_fraction(text: str, pos: int, tables: _Tables, accepted) -> _Reading | None:
     half = tables.half_words.at(text, pos)
     if half:
-        end, host = pos + len(half), _in_half_host(text, _Reading(pos, pos + len(half), None), tables)
-        words = getattr(accepted, "words_at", None) or {}
+        end = pos + len(half)
+        host = tables.half_word_hosts.ending(text, end)  # 过半数: "more than half"
+        words = accepted.words_at
         if words and not host and (pos not in words or words[pos][0] != end):
             return _Reading(pos, end, None)  # 统一|半岛, 半|数字化: no half of anything
         return _Reading(pos, end, "CARDINAL", tables.data["half_words"][half], None, bool(host), pos)
@@ -400,12 +403,6 @@ def _read_fraction(text: str, pos: int, tables: _Tables, accepted) -> _Reading |
     if value is None:
         return None
     return _Reading(pos, m.end(), "CARDINAL", value, None, False, pos)
-
-
-def _in_half_host(text: str, reading: _Reading, tables: _Tables) -> bool:
-    """半数 of 过半数: a half word at the end of a word that holds it (data: half_word_hosts)."""
-    return any(text.startswith(h, reading.end - len(h)) for h in tables.data["half_word_hosts"]
-               if len(h) > reading.end - reading.start)
 
 
 def _read_ordinal(text: str, pos: int, tables: _Tables, accepted) -> _Reading | None:
@@ -513,7 +510,7 @@ def _approx_clause(text: str, pos: int, tables: _Tables) -> bool:
 
 def _state_word_at(pos: int, accepted, d: dict) -> bool:
     """一片|繁荣: the segmenter's word after the classifier is a word of state."""
-    word = (getattr(accepted, "words_at", None) or {}).get(pos)
+    word = accepted.words_at.get(pos)
     return word is not None and word[1] in d["descriptive_follower_tags"]
 
 
