@@ -183,7 +183,9 @@ def is_timex3(type_: str, value: str | None) -> bool:
     if type_ == "TIME":
         return bool(re.fullmatch(_POINT, value)) and "T" in value and _calendar_ok(value)
     if m := _INTERVAL.fullmatch(value):
-        return _calendar_ok(m[1]) and _calendar_ok(m[2]) and m[1] <= m[2]
+        # with no year the order cannot be checked: 9月至6月 (XXXX-09/XXXX-06) runs into the next year
+        ordered = m[1] <= m[2] or m[1].startswith("XXXX") and m[2].startswith("XXXX")
+        return _calendar_ok(m[1]) and _calendar_ok(m[2]) and ordered
     return bool(_DATE_VALUE.fullmatch(value)) and _calendar_ok(value)
 
 
@@ -209,6 +211,7 @@ def _calendar_ok(value: str) -> bool:
 def test_timex3_checker_itself():
     good = [("DATE", "2006-09-08"), ("DATE", "199X"), ("DATE", "19"), ("DATE", "2005-SP"),
             ("DATE", "1997-Q3"), ("DATE", "2006-H1"), ("DATE", "2006-05/2006-06"), ("DATE", "XXXX-06"),
+            ("DATE", "XXXX-09/XXXX-06"),
             ("TIME", "2019-07-31T10:17"), ("DURATION", "P3Y"), ("DURATION", "PT45M"),
             ("DURATION", "P1Y6M"), ("SET", "P1Y"), ("DATE", "PRESENT_REF"), ("DATE", "2024-W11")]
     bad = [("DATE", "2006-13"), ("DATE", "2006-02-30"), ("DURATION", "P"), ("DURATION", "3Y"),
