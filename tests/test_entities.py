@@ -438,3 +438,24 @@ def test_a_peoples_name_and_wen_is_its_written_language(run):
     # 毛利人 makes 毛利 a people; 毛利 | 文 (two words) is then their written language
     found = ents(run("毛利人居住在北島。當時毛利人簽了毛利文版本。"))
     assert ("毛利文", "LANGUAGE") in found, found
+
+
+@pytest.mark.parametrize("sentence, text, label", [
+    # a title the text calls a periodical is an organisation, in every mention
+    ("《晨光》是台灣的一本攝影雜誌，《晨光》於1999年停刊。", "晨光", "ORG"),
+    ("他在英國週刊《觀察家》上發表文章。", "觀察家", "ORG"),
+    ("《讀者》雜誌很受歡迎。", "讀者", "ORG"),
+    ("該報的晚刊《新晚刊》銷量上升。", "新晚刊", "ORG"),
+    ("《紅樓夢》是一部長篇小說。", "紅樓夢", "WORK_OF_ART"),     # a book stays a work
+    # a bracketed gloss after any name is that name again: a language label and an acronym may come with it
+    ("歐洲鐵路協會（英文：European Railway Association, ERA）成立於1990年。", "European Railway Association", "ORG"),
+    ("歐洲鐵路協會（英文：European Railway Association, ERA）成立於1990年。", "ERA", "ORG"),
+    ("他出版了小說《迷霧》（The Fog）。", "The Fog", "WORK_OF_ART"),
+])
+def test_periodicals_and_glosses(run, sentence, text, label):
+    assert find(run(sentence), text).label == label
+
+
+def test_a_persons_gloss_is_not_an_acronym(run):
+    # 盛旦華（POWERPAK）: the capitals after a person name something else (a band), not the person
+    assert not [e for e in run("低音結他手陳大文（BASSKING）上台演出。")._.entities if e.text == "BASSKING"]

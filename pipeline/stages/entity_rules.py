@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 
 from .entity_candidates import DASH, HAN, MODEL, RULE, Candidate
+from .latin_names import latin_names
 
 _QUOTED = re.compile(r"(“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|『[^『』\n]{1,30}』|\"[^\"\n]{1,30}\")")
 _TITLE = re.compile(r"《([^《》\n]{1,80})》")
@@ -41,6 +43,7 @@ def rule_candidates(text: str, working_tokens, entities: list[Candidate], resour
         label = "LAW" if core.endswith(law_suffixes) or provision.search(text, 0, match.start()) else \
             "ORG" if core.endswith(org_titles) else "WORK_OF_ART"  # 《波士顿环球报》: a newspaper
         found.append(Candidate(start, end, label, text[start:end], "", RULE))
+    found = _periodical_titles(text, found, rules)
     # 第十二条（每届任期的首次会议）: a provision's heading in brackets is part of the law too.
     for match in re.finditer(r"[（(]([^\W\d_]{4,40})[）)]", text):
         if provision.search(text, 0, match.start()):
@@ -59,11 +62,27 @@ def rule_candidates(text: str, working_tokens, entities: list[Candidate], resour
     found += _deictic_places(text)
     found += _group_names(text, working_tokens, entities, rules, resources.gazetteer)
     found += _standalone_bodies(text, working_tokens, entities, rules)
-    found += _latin_names(text, entities, rules)
     found += _surnames_with_titles(text, working_tokens, entities, rules, resources.word_tags, resources.gazetteer)
     found += _sovereigns(text, working_tokens, entities, rules, resources.word_tags, resources.gazetteer)
     found += _languages(text, working_tokens, entities + found, rules)
+    found += latin_names(text, entities + found, rules)  # after the rules: a gloss follows any name
     return found
+
+
+_CLAUSE_END = "，。；！？\n,;!?"
+
+
+def _periodical_titles(text: str, titles: list[Candidate], rules: dict) -> list[Candidate]:
+    """Titles the text calls periodicals are organisations (ORG), in every mention in the document."""
+    words = sorted(rules["periodical_words"], key=len, reverse=True)
+    after = re.compile(rf"》(?:\s*[（(][^（）()\n]{{0,40}}[）)])?\s*(?:{'|'.join(map(re.escape, words))})")
+    predicate = re.compile(rf"》(?:\s*[（(][^（）()\n]{{0,40}}[）)])?(?:是|为|為)[^{_CLAUSE_END}]{{0,20}}?"
+                           rf"(?:{'|'.join(map(re.escape, words))})(?=[{_CLAUSE_END}]|$)")
+    periodicals = {text[c.start:c.end] for c in titles if c.label == "WORK_OF_ART" and
+                   (text.endswith(tuple(words), 0, c.start - 1) or after.match(text, c.end) or
+                    predicate.match(text, c.end))}
+    return [replace(c, label="ORG") if c.label == "WORK_OF_ART" and text[c.start:c.end] in periodicals else c
+            for c in titles]
 
 
 def _titles_again(text: str, titles: list[Candidate]) -> list[Candidate]:
@@ -414,10 +433,6 @@ def _standalone_bodies(text: str, working_tokens, entities: list[Candidate], rul
     return found
 
 
-_LATIN_WORD = r"[A-ZА-ЯЁ][a-zа-яё]+(?:[-'][A-Za-zА-Яа-яЁё][a-zа-яё]*)*"  # Latin or Cyrillic
-_LATIN_NAME = re.compile(rf"(?<![A-Za-zА-Яа-яЁё0-9]){_LATIN_WORD}(?: {_LATIN_WORD}){{0,3}}(?![A-Za-zА-Яа-яЁё0-9])")
-_LATIN_ACRONYM = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,6}(?![A-Za-z0-9])")
-_OPEN_BRACKETS = "（("
 
 
 def _surnames_with_titles(text: str, working_tokens, entities: list[Candidate], rules: dict,
@@ -476,52 +491,6 @@ def _sovereigns(text: str, working_tokens, entities: list[Candidate], rules: dic
             start -= len(prefix)  # 后|醍醐天皇, but 战后|昭和天皇
         found.append(Candidate(start, m.end(), "PERSON", text[start:m.end()], "", RULE))
     return found
-
-
-def _latin_names(text: str, entities: list[Candidate], rules: dict) -> list[Candidate]:
-    """Names in Latin letters, which translated and Hong Kong text keeps.
-
-    Inside brackets right after a name (伊丽莎白·沃伦(Elizabeth Warren), 北约（NATO）) a Latin name or
-    acronym is that name again: same label and canonical. Elsewhere two to four capitalised words
-    are a person (an organisation when the last word is an organisation word), and one capitalised
-    word is a person when it is part of a Latin person's name found in the text."""
-    spec = rules["latin_names"]
-    org_words = set(spec["organisation_words"])
-    ends = {c.end: c for c in entities}
-    found: list[Candidate] = []
-    for m in [*_LATIN_NAME.finditer(text), *_LATIN_ACRONYM.finditer(text)]:
-        owner = _bracket_owner(text, m.start(), ends)
-        if owner is not None:
-            found.append(Candidate(m.start(), m.end(), owner.label, owner.canonical, owner.kb_id, RULE))
-        elif " " in m.group() and m.re is _LATIN_NAME:
-            label = "ORG" if m.group().rsplit(" ", 1)[-1] in org_words else "PERSON"
-            found.append(Candidate(m.start(), m.end(), label, m.group(), "", RULE))
-    person_words = {w for c in found if c.label == "PERSON" for w in text[c.start:c.end].split(" ")}
-    taken = {i for c in found for i in range(c.start, c.end)}
-    for m in _LATIN_NAME.finditer(text):
-        if " " not in m.group() and m.group() in person_words and m.start() not in taken:
-            found.append(Candidate(m.start(), m.end(), "PERSON", m.group(), "", RULE))
-    return found
-
-
-def _bracket_owner(text: str, pos: int, ends: dict) -> Candidate | None:
-    """The name whose bracketed gloss starts at ``pos``: ``名字 (`` or ``名字（`` just before, or an
-    earlier item of the same gloss (``(Member of the Welsh Parliament, MWP)``)."""
-    k = pos
-    while k > 0 and text[k - 1] == " ":
-        k -= 1
-    if k == 0 or text[k - 1] not in _OPEN_BRACKETS + ",，、":
-        return None
-    if text[k - 1] not in _OPEN_BRACKETS:
-        opening = max(text.rfind(b, max(0, k - 80), k) for b in _OPEN_BRACKETS)
-        if opening < 0 or any(ch in "）)\n" for ch in text[opening:k]):
-            return None
-        k = opening + 1
-    k -= 1
-    while k > 0 and text[k - 1] == " ":
-        k -= 1
-    owner = ends.get(k)
-    return owner if owner is not None and owner.label in ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "LAW") else None
 
 
 def _languages(text: str, working_tokens, entities: list[Candidate], rules: dict) -> list[Candidate]:
