@@ -459,3 +459,15 @@ def test_periodicals_and_glosses(run, sentence, text, label):
 def test_a_persons_gloss_is_not_an_acronym(run):
     # 盛旦華（POWERPAK）: the capitals after a person name something else (a band), not the person
     assert not [e for e in run("低音結他手陳大文（BASSKING）上台演出。")._.entities if e.text == "BASSKING"]
+
+
+@pytest.mark.parametrize("sentence, text", [
+    ("據WXYZ電視台報導，颱風已登陸。", "WXYZ電視台"),          # a broadcaster named in Latin letters
+    ("傷者被送往 Mercy 兒童醫院。", "Mercy 兒童醫院"),         # one space before the head
+])
+def test_a_latin_name_before_an_organisation_head(run, sentence, text):
+    assert find(run(sentence), text).label == "ORG"
+
+
+def test_a_league_in_latin_letters_is_not_part_of_a_team_name(run):
+    assert not [e for e in run("他加盟了NBA洛杉磯湖人隊。")._.entities if e.text.startswith("NBA洛")]

@@ -213,6 +213,9 @@ def _headed_events(text, working_tokens, entities, rules, word_tags) -> list[Can
     return found
 
 
+_LATIN_BASE = re.compile(r"(?<![A-Za-z0-9.'-])[A-Z][A-Za-z0-9&'-]*(?: [A-Z][A-Za-z0-9&'-]*){0,2}(?![A-Za-z0-9])")
+
+
 def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Candidate]:
     """香港国际货柜码头有限公司, 慕尼黑工业大学, 美国国防部, 葵青货柜码头, 中亚地区: a place or
     organisation name, up to three noun words, and a head that makes the whole an ORG/FAC/LOC."""
@@ -228,14 +231,22 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
     role_phrases = tuple(rules["place_role_phrases"])
     place_words = {(c.start, c.end) for c in entities if c.label in ("GPE", "LOC")}
     found = []
-    for c in entities:
+    # A name in Latin letters is a base too (KTUU电视台, Rady 儿童医院): one space may stand before the head.
+    media_heads = set(rules["organisation_title_heads"])
+    latin_bases = [Candidate(m.start(), m.end(), "ORG", m.group(), "", RULE)
+                   for m in _LATIN_BASE.finditer(text) if HAN.match(text[m.end():m.end() + 2].lstrip(" ")[:1] or " ")]
+    for c in [*entities, *latin_bases]:
         # One-character abbreviations (俄—白防空集团) modify a description, they do not start a name.
         if c.label not in ("GPE", "LOC", "ORG") or c.end - c.start < 2:
             continue
         best = None
-        for s, e in _words_after(working_tokens, c.end):
+        latin = c.end - c.start >= 2 and text[c.end - 1].isascii() and text[c.end - 1].isalnum()
+        walk_from = c.end + 1 if latin and text[c.end:c.end + 1] == " " else c.end
+        for s, e in _words_after(working_tokens, walk_from):
             word = text[s:e]
             head = next(((h, lab) for h, lab in heads if word.endswith(h)), None)
+            if head is None and latin and word in media_heads:
+                head = (word, "ORG")  # NBC 新闻, KTUU电视台: a broadcaster or paper named in Latin letters
             if head and len(head[0]) == 1 and word != head[0] and word_tags.get(word) not in name_tags \
                     and (head[0] not in loose_heads or word.endswith(loose_exceptions)):
                 head = None
@@ -245,9 +256,13 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
                 break  # 罗马帝国政治中心: the place's role, not a body's name
             if head:
                 best = (e, head[1])
+            elif c in latin_bases and word_tags.get(word) not in ("n", "vn"):
+                break  # NBA|辛辛那提皇家队: a league in Latin letters before a team's name is no part of it
             elif not HAN.fullmatch(word[0]) or word in stop_words or \
                     (word_tags.get(word) in stop_tags and word not in name_verbs):
                 break
+        if best and c in latin_bases and best[1] not in ("ORG", "FAC"):
+            best = None
         if best:
             end, label = best
             start = c.end if text.startswith(meetings, end) and c.label != "ORG" else c.start
