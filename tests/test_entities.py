@@ -471,3 +471,13 @@ def test_a_latin_name_before_an_organisation_head(run, sentence, text):
 
 def test_a_league_in_latin_letters_is_not_part_of_a_team_name(run):
     assert not [e for e in run("他加盟了NBA洛杉磯湖人隊。")._.entities if e.text.startswith("NBA洛")]
+
+
+@pytest.mark.parametrize("sentence, text", [
+    ("商隊穿越小亞細亞前往美索不達米亞。", "小亞細亞"),     # regions that are no polity are LOC
+    ("商隊穿越小亞細亞前往美索不達米亞。", "美索不達米亞"),
+    ("颱風將影響華南沿海。", "華南"),
+    ("他被派往遠東。", "遠東"),
+])
+def test_world_regions_are_places_not_polities(run, sentence, text):
+    assert find(run(sentence), text).label == "LOC"
