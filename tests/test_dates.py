@@ -133,6 +133,8 @@ def test_week_without_weekday_is_an_iso_week():
     "康熙时间表已经公布。",                                      # 时间: no reign named as a time
     "聖誕老人送來了禮物。",                                      # Santa, not Christmas Day
     "七夕情人節的活動很多。",                                    # the lunar lovers' day, not 2-14
+    "許多年輕人參加了比賽。",                                    # 許多年: no duration (and 年輕)
+    "很多天才少年參加了比賽。",
     "大家都喜歡美國勞動節。",                                    # not May Day
 ])
 def test_not_dates(text):
