@@ -481,3 +481,24 @@ def test_a_league_in_latin_letters_is_not_part_of_a_team_name(run):
 ])
 def test_world_regions_are_places_not_polities(run, sentence, text):
     assert find(run(sentence), text).label == "LOC"
+
+
+@pytest.mark.parametrize("sentence, text, label", [
+    ("總理訪日期間簽署了協議。", "日", "GPE"),        # a country's one-character name after a visit
+    ("他於1990年來港定居。", "港", "GPE"),
+    ("這是全港市民關心的事。", "港", "GPE"),          # the whole of it
+    ("1944年美軍登陸塞班島。", "美軍", "ORG"),         # its army
+])
+def test_a_countrys_one_character_name_after_a_visit_and_before_jun(run, sentence, text, label):
+    assert find(run(sentence), text).label == label
+
+
+@pytest.mark.parametrize("sentence", [
+    "在這次採訪中，他承認了錯誤。",     # 採訪|中: the cue is inside a word
+    "天氣越來越冷。",
+    "他全心全意地工作。",
+    "她在比賽中獲得亞軍。",             # a runner-up, not Armenia's army
+    "來日方長。",
+])
+def test_no_country_inside_other_words(run, sentence):
+    assert not [e for e in run(sentence)._.entities if e.label in ("GPE", "ORG")], sentence

@@ -301,6 +301,9 @@ def _abbreviation_candidates(text, token_bounds, full_matches, gazetteer: Gazett
     picked: set[int] = set()
     sides: set[int] = set()
     side, side_blocked = rules["side_suffix"], set(rules["side_blocked_followers"])
+    cues_before, cue_exceptions = set(rules["abbreviation_cues_before"]), set(rules["abbreviation_cue_exceptions"])
+    army, army_blocked = rules["abbreviation_army_suffix"], set(rules["abbreviation_army_blocked"])
+    armies: set[int] = set()
 
     def is_abbr(i: int) -> bool:
         return 0 <= i < len(text) and i not in covered and text[i] in abbreviations
@@ -323,6 +326,13 @@ def _abbreviation_candidates(text, token_bounds, full_matches, gazetteer: Gazett
         # Standalone: 俄 as a word of its own (俄表示), for abbreviations that are rarely else.
         elif abbreviations[text[i]][1] and i in token_bounds and i + 1 in token_bounds:
             picked.add(i)
+        # After a visit or 全 (访苏, 来华, 全港), ending a word.
+        elif before in cues_before and i - 1 in token_bounds and i + 1 in token_bounds \
+                and text[i - 1:i + 1] not in cue_exceptions:  # the cue begins a word: not 采访|中, 越来越, 全心全意
+            picked.add(i)
+        # The country's army (英军), a word of its own.
+        elif after == army and i in token_bounds and i + 2 in token_bounds and text[i] not in army_blocked:
+            armies.add(i)
     # Compounds: 俄白两国, 美法等国, 中俄关系, 俄白方向 (two to four abbreviations + a cue).
     cues = "|".join(map(re.escape, sorted(compound_cues, key=len, reverse=True)))
     for match in re.finditer(rf"(?=([^\W\d_]{{2,4}}?)({cues}))", text):
@@ -331,4 +341,5 @@ def _abbreviation_candidates(text, token_bounds, full_matches, gazetteer: Gazett
             picked.update(range(start, start + len(run)))
     entries = [(i, abbreviations[text[i]][0]) for i in sorted(picked | sides)]
     return [Candidate(i, i + 1 + (i in sides and i not in picked), "GPE", entry.canonical, entry.kb_id, GAZETTEER)
-            for i, entry in entries]
+            for i, entry in entries] + \
+        [Candidate(i, i + 2, "ORG", abbreviations[text[i]][0].canonical + army, "", GAZETTEER) for i in sorted(armies)]
