@@ -502,3 +502,14 @@ def test_a_countrys_one_character_name_after_a_visit_and_before_jun(run, sentenc
 ])
 def test_no_country_inside_other_words(run, sentence):
     assert not [e for e in run(sentence)._.entities if e.label in ("GPE", "ORG")], sentence
+
+
+@pytest.mark.parametrize("sentence, era", [
+    ("太平元年（256年），孫亮改元。", "太平"),                   # any name before 元年 is an era
+    ("直到太平三年九月（258年），局勢才穩定。", "太平"),         # a year a Gregorian year glosses
+    ("乾隆皇帝喜歡江南。乾隆時此處為書房。", None),              # the known era before 時: no name there
+])
+def test_a_reign_era_before_its_year_is_no_name(run, sentence, era):
+    doc = run(sentence)
+    at = sentence.index("時此處") - 2 if era is None else sentence.index(era)
+    assert not [e for e in doc._.entities if e.start == at], [(e.text, e.start) for e in doc._.entities]

@@ -20,7 +20,7 @@ from typing import Sequence
 from ..gazetteer import Entry, Gazetteer
 from .entity_candidates import DASH, GAZETTEER, HAN, MODEL, RULE, Candidate, resolve
 from .entity_rules import rule_candidates
-from .model_names import model_candidates
+from .model_names import model_candidates, reign_era
 from .normalize import TextView
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def find_entities(view: TextView, tokens: Sequence[tuple[int, int]], sentences: 
     aliases = defined_aliases(text, token_bounds, resolved, resources.rules)
     if aliases:
         resolved = resolve(aliases + resolved)
-    resolved = resolve(resolved + repeated_names(text, token_bounds, resolved, resources.word_tags))
+    resolved = resolve(resolved + repeated_names(text, token_bounds, resolved, resources.word_tags, resources.rules))
     mentions: list[EntityMention] = []
     for c in resolved:
         start, end = view.to_original(c.start, c.end)
@@ -73,7 +73,8 @@ _NAME_TAGS = ("nr", "nrt", "nrfg", "ns", "nt", "nz")
 _REPEATED_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "PRODUCT")
 
 
-def repeated_names(text: str, token_bounds: set[int], entities: list[Candidate], word_tags: dict) -> list[Candidate]:
+def repeated_names(text: str, token_bounds: set[int], entities: list[Candidate], word_tags: dict,
+                   rules: dict) -> list[Candidate]:
     """One name, one referent in a document: a name found once is the same name wherever else it
     stands as whole words (the model finds 占旭刚 in one sentence and misses it in the next).
     They never displace a rule's or a gazetteer's entity, nor cut across the model's; a shorter
@@ -106,6 +107,8 @@ def repeated_names(text: str, token_bounds: set[int], entities: list[Candidate],
         for length in lengths:
             e = s + length
             c = names.get(text[s:e])
+            if c is not None and reign_era(text[s:e], text, e, rules):
+                continue  # 康熙皇帝, then 康熙时: the second is his reign, a date
             if c is not None and e in token_bounds and not inside[e] and not any(occupied[s:e]):
                 found.append(Candidate(s, e, c.label, c.canonical, c.kb_id, MODEL))
                 occupied[s:e] = b"\x01" * (e - s)

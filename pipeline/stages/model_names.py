@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .entity_candidates import HAN, MODEL, Candidate
+from .date_words import date_tables
 from .normalize import TextView
 
 if TYPE_CHECKING:
@@ -196,7 +197,9 @@ def one_label_per_name(text: str, candidates: list[Candidate], rules: dict) -> l
 
 
 _COUNTED_PLACES = re.compile(r"^[\d一二两三四五六七八九十百千数多各诸全该此本]+[国方省市州]$")
-_YEAR_NUMBER = re.compile(r"^[\d一二三四五六七八九十百千〇零]+年")
+_YEAR_NUMBER = re.compile(r"^(?:[\d一二三四五六七八九十百千〇零]+|元)年")
+_ERA_PERIOD = re.compile(r"^(?:年间|时期|时代|时(?!间))")
+_GLOSSED_ERA_YEAR = re.compile(r"^[一二三四五六七八九十]+年[^（(\n，。]{0,12}[（(]\d{2,4}年")
 
 
 def _past_leading_function_word(start: int, end: int, bounds: list[int], word_tags: dict, text: str,
@@ -237,7 +240,18 @@ def _not_a_name(surface: str, label: str, text: str, start: int, end: int, resou
         return True
     if label == "PERSON" and not _person_evidence(surface, text, start, end, resources):
         return True
-    return any(surface.endswith(era) for era in rules["era_names"]) and bool(_YEAR_NUMBER.match(text[end:end + 6]))
+    return reign_era(surface, text, end, rules)
+
+
+def reign_era(surface: str, text: str, end: int, rules: dict) -> bool:
+    """A reign era, not a name: an era the dates stage knows before a year or a period word (民国95年,
+    康熙时, 雍正五年), and any name before 元年 (its first year) or before a year in Chinese numerals
+    that a Gregorian year glosses (永安五年（262年）)."""
+    eras = (*rules["era_names"], *date_tables().eras)
+    after = text[end:end + 24]
+    if any(surface.endswith(era) for era in eras) and (_YEAR_NUMBER.match(after) or _ERA_PERIOD.match(after)):
+        return True
+    return after.startswith("元年") or bool(_GLOSSED_ERA_YEAR.match(after))
 
 
 _MODEL_WINDOW = 400
