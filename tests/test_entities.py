@@ -513,3 +513,9 @@ def test_a_reign_era_before_its_year_is_no_name(run, sentence, era):
     doc = run(sentence)
     at = sentence.index("時此處") - 2 if era is None else sentence.index(era)
     assert not [e for e in doc._.entities if e.start == at], [(e.text, e.start) for e in doc._.entities]
+
+
+def test_a_one_character_place_must_be_a_known_short_name(run):
+    # the model takes 殿 for a place; 吳 (a state of Chinese history) and 匈|人 stay
+    assert not [e for e in run("殿南兩側建築，東為書房。")._.entities if e.text == "殿"]
+    assert ("匈人", "NORP") in ents(run("407年與匈人結盟擊敗了入侵者。"))

@@ -31,6 +31,8 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
     leading_classifiers = set(rules["model_leading_classifiers"])
     group_heads = tuple(rules["model_group_heads"])
     regions = rules["region_abbreviations"]
+    polities = set(rules["one_character_polities"])
+    group_bases = tuple(rules["group_names"]["person_base_suffixes"])
     directions = set(rules["polity_prefixes"])
     function_tags = set(rules["model_leading_function_tags"])
     locatives = rules["model_leading_locatives"]
@@ -87,8 +89,10 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
                     continue
                 if surface in gazetteer.abbreviations:
                     entry = gazetteer.abbreviations[surface][0]  # 美: a country's one-character name
+                elif surface in polities or view.working.startswith(group_bases, end):
+                    label = "GPE"  # 苏, 沪, 吴: a polity's short name; 匈|人: the base of a people's name
                 else:
-                    label = "GPE"  # 苏, 港: a one-character place is a polity's short name
+                    continue  # 殿, 临: a character the model took for a place
             if entry is not None:
                 found.append(Candidate(start, end, entry.label, entry.canonical, entry.kb_id, MODEL))
                 continue
