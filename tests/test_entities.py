@@ -519,3 +519,16 @@ def test_a_one_character_place_must_be_a_known_short_name(run):
     # the model takes 殿 for a place; 吳 (a state of Chinese history) and 匈|人 stay
     assert not [e for e in run("殿南兩側建築，東為書房。")._.entities if e.text == "殿"]
     assert ("匈人", "NORP") in ents(run("407年與匈人結盟擊敗了入侵者。"))
+
+
+@pytest.mark.parametrize("sentence, text", [
+    ("海軍將以漢堡級護衛艦取代舊艦。", "漢堡級"),                   # a class of ships
+    ("四艘勃蘭登堡-梅克倫堡級驅逐艦已經服役。", "勃蘭登堡-梅克倫堡級"),  # two names joined by a hyphen
+    ("“北海之星”號護衛艦昨日下水。", "北海之星"),                   # a ship: “name”號 + a vessel word
+])
+def test_ship_classes_and_ships_are_products(run, sentence, text):
+    assert find(run(sentence), text).label == "PRODUCT"
+
+
+def test_a_tonnage_or_a_pronoun_before_ji_is_no_class(run):
+    assert not [e for e in run("這艘萬噸級驅逐艦很大，該級艦共建造四艘。")._.entities if e.label == "PRODUCT"]

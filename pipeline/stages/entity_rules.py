@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from .entity_candidates import DASH, HAN, MODEL, RULE, Candidate
 from .latin_names import latin_names
+from .product_names import product_candidates
 
 _QUOTED = re.compile(r"(“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|『[^『』\n]{1,30}』|\"[^\"\n]{1,30}\")")
 _TITLE = re.compile(r"《([^《》\n]{1,80})》")
@@ -65,6 +66,7 @@ def rule_candidates(text: str, working_tokens, entities: list[Candidate], resour
     found += _surnames_with_titles(text, working_tokens, entities, rules, resources.word_tags, resources.gazetteer)
     found += _sovereigns(text, working_tokens, entities, rules, resources.word_tags, resources.gazetteer)
     found += _languages(text, working_tokens, entities + found, rules)
+    found += product_candidates(text, working_tokens, entities, rules, resources.word_tags)
     found += latin_names(text, entities + found, rules)  # after the rules: a gloss follows any name
     return found
 

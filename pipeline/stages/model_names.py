@@ -13,8 +13,8 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .entity_candidates import HAN, MODEL, Candidate
 from .date_words import date_tables
+from .entity_candidates import HAN, MODEL, Candidate
 from .normalize import TextView
 
 if TYPE_CHECKING:

@@ -1,0 +1,51 @@
+"""Named products the text marks by their kind: ship classes and ships.
+
+- a **class**: a name + 级 before a vessel word is the class's name (不来梅级护卫舰,
+  巴登-符腾堡级舰船: PRODUCT 不来梅级, 巴登-符腾堡级); the name may join two names by a hyphen;
+- a **ship**: a quoted name + 号 that a vessel word (or a class) follows is the ship's name
+  (“莱茵-普法尔兹”号护卫舰: PRODUCT 莱茵-普法尔兹).
+
+The vessel words are data (``product_names.vessel_words``).
+"""
+from __future__ import annotations
+
+import re
+
+from .entity_candidates import HAN, RULE, Candidate
+
+_HYPHENS = "-‐－–"
+
+
+def product_candidates(text: str, working_tokens, entities: list[Candidate], rules: dict,
+                       word_tags: dict) -> list[Candidate]:
+    spec = rules["product_names"]
+    vessels = "|".join(map(re.escape, sorted(spec["vessel_words"], key=len, reverse=True)))
+    stop_tags = set(spec["class_name_stop_tags"])
+    token_at_end = {e: s for s, e in working_tokens}
+    entity_starts = {c.end: c.start for c in entities}
+    found = []
+    for m in re.finditer(rf"级(?:{vessels})", text):
+        start = _class_name_start(text, m.start(), token_at_end, entity_starts, word_tags, stop_tags)
+        if start is not None:
+            found.append(Candidate(start, m.start() + 1, "PRODUCT", text[start:m.start() + 1], "", RULE))
+    classes = {c.start for c in found}
+    for m in re.finditer(r"[“「\"]([^“”「」\"\n]{2,20})[”」\"]号", text):
+        rest = text[m.end():m.end() + 12]
+        if re.match(rf"(?:{vessels})", rest) or m.end() in classes:
+            found.append(Candidate(m.start(1), m.end(1), "PRODUCT", m.group(1), "", RULE))
+    return found
+
+
+def _class_name_start(text, end, token_at_end, entity_starts, word_tags, stop_tags) -> int | None:
+    """Where the name before a class's 级 at ``end`` begins: an entity's or a word's of the
+    segmenter's that is no function word, and a second one before a hyphen (巴登-符腾堡)."""
+    start = entity_starts.get(end, token_at_end.get(end))
+    if start is None or end - start < 2 or not all(HAN.match(ch) for ch in text[start:end]):
+        return None
+    if end not in entity_starts and word_tags.get(text[start:end]) in stop_tags:
+        return None  # 该级, 万吨级: no name before it
+    if text[start - 1:start] in _HYPHENS and start >= 3:
+        before = entity_starts.get(start - 1, token_at_end.get(start - 1))
+        if before is not None and start - 1 - before >= 2 and all(HAN.match(ch) for ch in text[before:start - 1]):
+            start = before
+    return start
