@@ -532,3 +532,8 @@ def test_ship_classes_and_ships_are_products(run, sentence, text):
 
 def test_a_tonnage_or_a_pronoun_before_ji_is_no_class(run):
     assert not [e for e in run("這艘萬噸級驅逐艦很大，該級艦共建造四艘。")._.entities if e.label == "PRODUCT"]
+
+
+def test_a_polity_named_after_two_names_joined_by_a_hyphen_is_one(run):
+    found = ents(run("雇傭兵來自薩克森公國和不倫瑞克-呂納堡公國等地。"))
+    assert ("不倫瑞克-呂納堡公國", "GPE") in found, found

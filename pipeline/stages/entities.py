@@ -70,6 +70,7 @@ def find_entities(view: TextView, tokens: Sequence[tuple[int, int]], sentences: 
 
 
 _NAME_TAGS = ("nr", "nrt", "nrfg", "ns", "nt", "nz")
+_NAME_HYPHENS = "-‐－–"
 _REPEATED_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "PRODUCT")
 
 
@@ -207,6 +208,18 @@ def place_shapes(text: str, candidates: list[Candidate], rules: dict, token_boun
                 (out and out[-1].end == c.start and out[-1].label == "GPE" and
                  text.endswith(after, out[-1].start, out[-1].end)) or text.startswith(before, c.end)):
             c = replace(c, label="GPE")
+        out.append(c)
+    return _hyphen_joined_polities(text, out, polity_heads)
+
+
+def _hyphen_joined_polities(text: str, places: list[Candidate], polity_heads: tuple[str, ...]) -> list[Candidate]:
+    """不伦瑞克-吕纳堡公国, 汪达尔-阿兰王国: a polity named after two names joined by a hyphen is one."""
+    out: list[Candidate] = []
+    for c in places:
+        if c.label == "GPE" and text[c.start:c.end].endswith(polity_heads) and out and \
+                out[-1].end == c.start - 1 and text[c.start - 1] in _NAME_HYPHENS and HAN.match(text[c.start - 2]):
+            start = out.pop().start
+            c = replace(c, start=start, canonical=text[start:c.end], kb_id="")
         out.append(c)
     return out
 
