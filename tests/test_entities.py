@@ -537,3 +537,9 @@ def test_a_tonnage_or_a_pronoun_before_ji_is_no_class(run):
 def test_a_polity_named_after_two_names_joined_by_a_hyphen_is_one(run):
     found = ents(run("雇傭兵來自薩克森公國和不倫瑞克-呂納堡公國等地。"))
     assert ("不倫瑞克-呂納堡公國", "GPE") in found, found
+
+
+def test_a_title_again_without_marks_must_end_a_word(run):
+    # 南方新聞 again inside 南方新聞社 is no mention of the paper's title
+    doc = run("漫畫在《南方新聞》上連載。一年後南方新聞社宣布停刊。")
+    assert not [e for e in doc._.entities if e.text == "南方新聞" and e.start > 10], ents(doc)

@@ -49,7 +49,7 @@ def rule_candidates(text: str, working_tokens, entities: list[Candidate], resour
     for match in re.finditer(r"[（(]([^\W\d_]{4,40})[）)]", text):
         if provision.search(text, 0, match.start()):
             found.append(Candidate(match.start(1), match.end(1), "LAW", match.group(1), "", RULE))
-    found += _titles_again(text, found)
+    found += _titles_again(text, found, {b for token in working_tokens for b in token})
     found += _quoted_events(text, rules)
     found += _quoted_facilities(text, rules)
     found += _named_events(text, entities, rules)
@@ -87,13 +87,14 @@ def _periodical_titles(text: str, titles: list[Candidate], rules: dict) -> list[
             for c in titles]
 
 
-def _titles_again(text: str, titles: list[Candidate]) -> list[Candidate]:
-    """A title given once in 《》 and then written without the marks (议事规则) is the same name."""
+def _titles_again(text: str, titles: list[Candidate], token_bounds: set[int]) -> list[Candidate]:
+    """A title given once in 《》 and then written without the marks (议事规则) is the same name,
+    where it ends a word (not 朝日新闻 inside 朝日新闻社)."""
     marked = {i for c in titles for i in range(c.start - 1, c.end + 1)}
     found = []
     for name, label in {text[c.start:c.end]: c.label for c in titles if c.end - c.start >= 3}.items():
         for m in re.finditer(re.escape(name), text):
-            if m.start() not in marked:
+            if m.start() not in marked and (m.end() in token_bounds or not HAN.match(text[m.end():m.end() + 1] or " ")):
                 found.append(Candidate(m.start(), m.end(), label, name, "", RULE))
     return found
 
