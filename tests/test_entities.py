@@ -543,3 +543,8 @@ def test_a_title_again_without_marks_must_end_a_word(run):
     # 南方新聞 again inside 南方新聞社 is no mention of the paper's title
     doc = run("漫畫在《南方新聞》上連載。一年後南方新聞社宣布停刊。")
     assert not [e for e in doc._.entities if e.text == "南方新聞" and e.start > 10], ents(doc)
+
+
+def test_outer_and_inner_mongolia_are_places_of_their_own(run):
+    found = ents(run("1945年外蒙古舉行公投，外蒙當局宣布結果；內蒙古則留在中國。"))
+    assert {("外蒙古", "GPE"), ("外蒙當局", "ORG"), ("內蒙古", "GPE")} <= set(found), found
