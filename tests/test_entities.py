@@ -548,3 +548,15 @@ def test_a_title_again_without_marks_must_end_a_word(run):
 def test_outer_and_inner_mongolia_are_places_of_their_own(run):
     found = ents(run("1945年外蒙古舉行公投，外蒙當局宣布結果；內蒙古則留在中國。"))
     assert {("外蒙古", "GPE"), ("外蒙當局", "ORG"), ("內蒙古", "GPE")} <= set(found), found
+
+
+@pytest.mark.parametrize("sentence, text", [
+    ("他參與起草了新西蘭憲法。", "新西蘭憲法"),                    # a polity's constitution
+    ("國會通過了多德·弗蘭克法案。", "多德·弗蘭克法案"),              # a bill named after its sponsors
+])
+def test_laws_named_after_a_polity_or_a_person(run, sentence, text):
+    assert find(run(sentence), text).label == "LAW"
+
+
+def test_a_person_does_not_start_an_organisation_name(run):
+    assert not [e for e in run("王大明公司的員工很多。")._.entities if e.text == "王大明公司"]

@@ -240,7 +240,7 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
                    for m in _LATIN_BASE.finditer(text) if HAN.match(text[m.end():m.end() + 2].lstrip(" ")[:1] or " ")]
     for c in [*entities, *latin_bases]:
         # One-character abbreviations (俄—白防空集团) modify a description, they do not start a name.
-        if c.label not in ("GPE", "LOC", "ORG") or c.end - c.start < 2:
+        if c.label not in ("GPE", "LOC", "ORG", "PERSON") or c.end - c.start < 2:
             continue
         best = None
         latin = c.end - c.start >= 2 and text[c.end - 1].isascii() and text[c.end - 1].isalnum()
@@ -264,8 +264,8 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
             elif not HAN.fullmatch(word[0]) or word in stop_words or \
                     (word_tags.get(word) in stop_tags and word not in name_verbs):
                 break
-        if best and c in latin_bases and best[1] not in ("ORG", "FAC"):
-            best = None
+        if best and (c in latin_bases and best[1] not in ("ORG", "FAC") or c.label == "PERSON" and best[1] != "LAW"):
+            best = None  # a person names only bills (罗伊·威德法案), not bodies: 张三公司 is no name
         if best:
             end, label = best
             start = c.end if text.startswith(meetings, end) and c.label != "ORG" else c.start
