@@ -92,9 +92,13 @@ def test_words_ending_in_yi_are_no_count():
 
 
 def test_approximation_without_a_number():
-    found = described(numbers_of("數個人口販賣團夥被打掉。"))
-    assert found == [("數個人口販賣團夥", "QUANTITY", None, "人口贩卖团伙", True)]
-    assert ("数百名", "QUANTITY", None, "名", True) in described(numbers_of("数百名学生参加了活动。"))
+    # A value is a JSON number (annotation-format.md, Numbers): 数 or 几 before a multiplier is
+    # about that multiplier; before a classifier alone it names no number at all.
+    assert numbers_of("數個人口販賣團夥被打掉。") == []
+    assert numbers_of("他曾數度中斷連載，最後幾次是在年底。") == []
+    assert ("数百名", "QUANTITY", 100, "名", True) in described(numbers_of("数百名学生参加了活动。"))
+    assert ("幾千名", "QUANTITY", 1000, "名", True) in described(numbers_of("幾千名士兵守城。"))
+    assert ("数十万元", "MONEY", 100000, "元", True) in described(numbers_of("损失达数十万元。"))
 
 
 def test_approximate_range_has_no_single_value():

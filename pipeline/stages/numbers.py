@@ -351,7 +351,11 @@ def _match_phrase(text: str, pos: int, tables: "_Tables | None" = None):
         return None  # 二〇〇六: a year or a code, never a quantity
     approx = bool(m["lead"] or inner) or is_approximate_range(core)
     if m["lead"]:
-        value = None  # 数百, 几十: approximate with no number
+        # 数百, 几千: about the multiplier (100, 1000), as the gold writes it; 数度, 几个 name no number
+        rest = core + (m["mult"] or "")
+        value = parse_number("一" + rest) if rest and all(c in _MULTIPLIER_CHARS for c in rest) else None
+        if value is None:
+            return None
     else:
         value = parse_number(core + (m["mult"] or ""))
         if value is None and not is_approximate_range(core):
