@@ -48,6 +48,7 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_BREAK = re.compile(r"[。！？；!?;\n]")
 _CN_DIGITS = "".join(DIGIT_VALUES)
 _MULTIPLIER_CHARS = "十百千万亿"
+_CHINESE_FROM_TWO = "二两三四五六七八九"
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MIXED = rf"(?:{_ARABIC})(?:[{_MULTIPLIER_CHARS}]+(?:\d+[{_MULTIPLIER_CHARS}]*)?)*"
 _CHINESE = rf"[{_CN_DIGITS}{_MULTIPLIER_CHARS}廿卅]+(?:点[{_CN_DIGITS}]+)?"
@@ -568,8 +569,9 @@ def _identifier_end(text: str, end: int) -> int:
 def _unit_at(text: str, pos: int, tables: _Tables, chinese: bool) -> str | None:
     d = tables.data
     for unit in tables.unit_words.all_at(text, pos):
-        if chinese and unit in d["arabic_only_units"]:
-            continue  # 一度, 三级: after a Chinese numeral these are other words
+        if chinese and unit in d["arabic_only_units"] and \
+                not (unit in d["units_after_two"] and pos and text[pos - 1] in _CHINESE_FROM_TWO):
+            continue  # 一度, 三级: after a Chinese numeral these are other words (but 两度)
         if _blocked(text, pos + len(unit), d["unit_blocked_followers"].get(unit, [])):
             continue  # 一方面, 两部门
         return unit
