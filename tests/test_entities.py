@@ -560,3 +560,13 @@ def test_laws_named_after_a_polity_or_a_person(run, sentence, text):
 
 def test_a_person_does_not_start_an_organisation_name(run):
     assert not [e for e in run("王大明公司的員工很多。")._.entities if e.text == "王大明公司"]
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("330年君士坦丁大帝建立新羅馬。", "君士坦丁大帝"),        # the model begins inside 君士坦丁
+    ("527年查士丁尼一世登基。", "查士丁尼一世"),
+    ("他贏得了評論家別林斯基的好評。", "別林斯基"),            # one character, a word of its own
+])
+def test_a_transliterated_name_begun_too_late_begins_with_its_run(run, sentence, name):
+    assert find(run(sentence), name).label == "PERSON"
+

@@ -107,6 +107,7 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
                 label = "FAC"  # 翔鸾阁, 信乐寺: a building, whatever else the model called it
             if label == "PERSON":
                 start = _surname_start(view.working, start, rules["person_names"]["japanese_surnames"])
+                start = _transliteration_start(view.working, start, bounds, rules["person_names"], gazetteer.names)
                 end = _before_trailing_title(view.working, start, end, trailing_titles)
                 end = _name_continued(view.working, end, continuation, bounds, resources.word_tags)
                 if end - start < 2:
@@ -143,6 +144,25 @@ def _before_trailing_title(text: str, start: int, end: int, titles: tuple) -> in
     """葛罗男爵 → 葛罗: where a person's name ends when the model ran it into a title after it."""
     title = next((t for t in titles if text.endswith(t, start, end)), None)
     return end - len(title) if title else end
+
+
+def _transliteration_start(text: str, start: int, bounds: list[int], names: dict, places) -> int:
+    """君士坦|丁大帝 → 君士坦丁大帝, 别|林斯基 → 别林斯基: a transliterated name the model began too
+    late begins where the run of transliteration characters before it begins: the rest of the
+    segmenter's word it began inside (君士坦|丁), or one character that is a word of its own (别|林斯基),
+    never part of another word (宣布), a function word (比, 和) or a name of its own (阿拉斯加|瓦西拉)."""
+    chars, blocked = names["transliteration_chars"], set(names["transliteration_start_blocked"])
+    bounds_set = set(bounds)
+    if text[start:start + 1] not in chars:
+        return start
+    while start > 0 and text[start - 1] in chars:
+        word_start = bounds[bisect.bisect_right(bounds, start - 1) - 1]
+        piece = text[word_start:start]
+        whole_word_before = start in bounds_set and len(piece) > 1
+        if piece in blocked or piece in places or whole_word_before or not all(ch in chars for ch in piece):
+            break  # 阿拉斯加|瓦西拉: a whole word before the name is a name of its own
+        start = word_start
+    return start
 
 
 def _surname_start(text: str, start: int, surnames) -> int:
