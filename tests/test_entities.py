@@ -570,3 +570,8 @@ def test_a_person_does_not_start_an_organisation_name(run):
 def test_a_transliterated_name_begun_too_late_begins_with_its_run(run, sentence, name):
     assert find(run(sentence), name).label == "PERSON"
 
+
+
+def test_historical_japanese_family_names_begin_a_persons_name(run):
+    found = ents(run("其中，倒幕大將足利尊氏更為不滿。於此之機，新田義貞於關東起兵。"))
+    assert {("足利尊氏", "PERSON"), ("新田義貞", "PERSON")} <= set(found), found
