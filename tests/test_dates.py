@@ -135,6 +135,8 @@ def test_week_without_weekday_is_an_iso_week():
     "七夕情人節的活動很多。",                                    # the lunar lovers' day, not 2-14
     "許多年輕人參加了比賽。",                                    # 許多年: no duration (and 年輕)
     "很多天才少年參加了比賽。",
+    "這是一種多年生草本植物。",                                  # 多年生: perennial
+    "這麼多日本遊客來訪。",
     "大家都喜歡美國勞動節。",                                    # not May Day
 ])
 def test_not_dates(text):

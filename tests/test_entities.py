@@ -575,3 +575,35 @@ def test_a_transliterated_name_begun_too_late_begins_with_its_run(run, sentence,
 def test_historical_japanese_family_names_begin_a_persons_name(run):
     found = ents(run("其中，倒幕大將足利尊氏更為不滿。於此之機，新田義貞於關東起兵。"))
     assert {("足利尊氏", "PERSON"), ("新田義貞", "PERSON")} <= set(found), found
+
+
+@pytest.mark.parametrize("sentence, not_text", [
+    ("請各位乘客留意車門。", "意"),            # a cue and a country's name inside a word
+    ("他說明了來意。", "意"),
+    ("頭髮全白了。", "白"),
+    ("一家IT公司宣布裁員。", "IT公司"),          # an acronym of a kind, no name
+    ("腾讯控股（0700.HK）股价上涨。", "0700.HK"),  # a stock code in the gloss
+    ("这艘航母级战舰很大。", "航母级"),           # a size, no class
+    ("據人民日報《國際觀察》專欄報道。", None),    # a paper's column is no periodical
+    ("我愛瑪麗。", "愛瑪麗"),                    # a verb before a transliterated name
+    ("華為元年也隨之開啟。", None),               # a company before 元年 stays
+])
+def test_review_mends_no_false_names(run, sentence, not_text):
+    found = ents(run(sentence))
+    if not_text is None:
+        assert ("國際觀察", "ORG") not in found and ("華為", "ORG") in found or "華為" not in sentence, found
+    else:
+        assert not [t for t, _ in found if t == not_text], found
+
+
+def test_only_unambiguous_country_names_make_an_army(run):
+    assert not [e for e in run("俄國內戰期間，白軍節節敗退。")._.entities if e.label == "ORG"]  # the White Army
+
+
+def test_hong_kong_and_macau_together_stay_one_place(run):
+    assert ("港澳", "GPE") in ents(run("港澳同胞踴躍捐款。"))
+
+
+def test_a_gloss_keeps_its_latin_items_and_skips_the_rest(run):
+    found = ents(run("聯邦調查局（英語：Federal Bureau of Investigation，縮寫：FBI）介入調查。麻省理工學院（MIT，1998年）。"))
+    assert {("Federal Bureau of Investigation", "ORG"), ("FBI", "ORG"), ("MIT", "ORG")} <= set(found), found

@@ -52,7 +52,8 @@ def _join_values(first: str, second: str) -> str | None:
 def read_duration(text: str, pos: int, tables: DateTables) -> Phrase | None:
     d = tables.data
     if (m := tables.fixed_duration.match(text, pos)) and text[pos - 1:pos] not in d["fixed_duration_blocked_before"] \
-            and not blocked(text, m.end(), d["duration_blocked_followers"].get(m.group()[-1], [])):
+            and not blocked(text, m.end(), d["duration_blocked_followers"].get(m.group()[-1], [])) \
+            and not blocked(text, m.end(), d["fixed_duration_blocked_followers"].get(m.group(), [])):
         return Phrase(pos, m.end(), "fixed", type="DURATION", value=d["fixed_durations"][m.group()])
     m = tables.duration.match(text, pos)
     if not m:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from ..gazetteer import Entry, Gazetteer
-from .entity_candidates import DASH, GAZETTEER, HAN, MODEL, RULE, Candidate, resolve
+from .entity_candidates import DASH, GAZETTEER, HAN, HYPHENS, MODEL, RULE, Candidate, resolve
 from .entity_rules import rule_candidates
 from .model_names import model_candidates, reign_era
 from .normalize import TextView
@@ -70,7 +70,6 @@ def find_entities(view: TextView, tokens: Sequence[tuple[int, int]], sentences: 
 
 
 _NAME_TAGS = ("nr", "nrt", "nrfg", "ns", "nt", "nz")
-_NAME_HYPHENS = "-‐－–"
 _REPEATED_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "PRODUCT")
 
 
@@ -216,8 +215,10 @@ def _hyphen_joined_polities(text: str, places: list[Candidate], polity_heads: tu
     """不伦瑞克-吕纳堡公国, 汪达尔-阿兰王国: a polity named after two names joined by a hyphen is one."""
     out: list[Candidate] = []
     for c in places:
-        if c.label == "GPE" and text[c.start:c.end].endswith(polity_heads) and out and \
-                out[-1].end == c.start - 1 and text[c.start - 1] in _NAME_HYPHENS and HAN.match(text[c.start - 2]):
+        # 萨克森-科堡-哥达公国: as many names as the hyphens join, each a place or a person the model found
+        while c.label == "GPE" and text[c.start:c.end].endswith(polity_heads) and out and \
+                out[-1].label in ("GPE", "LOC", "PERSON") and out[-1].end == c.start - 1 and \
+                text[c.start - 1] in HYPHENS and HAN.match(text[c.start - 2]):
             start = out.pop().start
             c = replace(c, start=start, canonical=text[start:c.end], kb_id="")
         out.append(c)
@@ -317,9 +318,6 @@ def _abbreviation_candidates(text, token_bounds, full_matches, gazetteer: Gazett
     picked: set[int] = set()
     sides: set[int] = set()
     side, side_blocked = rules["side_suffix"], set(rules["side_blocked_followers"])
-    cues_before, cue_exceptions = set(rules["abbreviation_cues_before"]), set(rules["abbreviation_cue_exceptions"])
-    army, army_blocked = rules["abbreviation_army_suffix"], set(rules["abbreviation_army_blocked"])
-    armies: set[int] = set()
 
     def is_abbr(i: int) -> bool:
         return 0 <= i < len(text) and i not in covered and text[i] in abbreviations
@@ -342,13 +340,7 @@ def _abbreviation_candidates(text, token_bounds, full_matches, gazetteer: Gazett
         # Standalone: 俄 as a word of its own (俄表示), for abbreviations that are rarely else.
         elif abbreviations[text[i]][1] and i in token_bounds and i + 1 in token_bounds:
             picked.add(i)
-        # After a visit or 全 (访苏, 来华, 全港), ending a word.
-        elif before in cues_before and i - 1 in token_bounds and i + 1 in token_bounds \
-                and text[i - 1:i + 1] not in cue_exceptions:  # the cue begins a word: not 采访|中, 越来越, 全心全意
-            picked.add(i)
-        # The country's army (英军), a word of its own.
-        elif after == army and i in token_bounds and i + 2 in token_bounds and text[i] not in army_blocked:
-            armies.add(i)
+
     # Compounds: 俄白两国, 美法等国, 中俄关系, 俄白方向 (two to four abbreviations + a cue).
     cues = "|".join(map(re.escape, sorted(compound_cues, key=len, reverse=True)))
     for match in re.finditer(rf"(?=([^\W\d_]{{2,4}}?)({cues}))", text):
@@ -357,5 +349,24 @@ def _abbreviation_candidates(text, token_bounds, full_matches, gazetteer: Gazett
             picked.update(range(start, start + len(run)))
     entries = [(i, abbreviations[text[i]][0]) for i in sorted(picked | sides)]
     return [Candidate(i, i + 1 + (i in sides and i not in picked), "GPE", entry.canonical, entry.kb_id, GAZETTEER)
-            for i, entry in entries] + \
-        [Candidate(i, i + 2, "ORG", abbreviations[text[i]][0].canonical + army, "", GAZETTEER) for i in sorted(armies)]
+            for i, entry in entries] + _visits_and_armies(text, token_bounds, covered, gazetteer, rules)
+
+
+def _visits_and_armies(text, token_bounds, covered, gazetteer: Gazetteer, rules: dict) -> list[Candidate]:
+    """访日, 来华, 全港: a country's one-character name after a visit or 全 is the country, where
+    the cue begins a word and the name ends one (not 采访|中, 越来越, 全心全意); 英军: with 军, a word
+    of its own, its army."""
+    names = {ch: gazetteer.names[name] for ch, name in rules["abbreviation_cue_names"].items() if name in gazetteer.names}
+    cues, exceptions = set(rules["abbreviation_cues_before"]), set(rules["abbreviation_cue_exceptions"])
+    army = rules["abbreviation_army_suffix"]
+    found = []
+    for i, ch in enumerate(text):
+        entry = names.get(ch)
+        if entry is None or i in covered:
+            continue
+        if i and text[i - 1] in cues and i - 1 in token_bounds and i + 1 in token_bounds and \
+                text[i - 1:i + 1] not in exceptions:
+            found.append(Candidate(i, i + 1, "GPE", entry.canonical, entry.kb_id, GAZETTEER))
+        elif text[i + 1:i + 2] == army and i in token_bounds and i + 2 in token_bounds:
+            found.append(Candidate(i, i + 2, "ORG", text[i:i + 2], "", GAZETTEER))
+    return found

@@ -12,6 +12,7 @@ RULE, GAZETTEER, MODEL = "rule", "gazetteer", "model"
 PRIORITY = {RULE: 3, GAZETTEER: 2, MODEL: 1}
 HAN = re.compile(r"[\u3400-\u9fff]")
 DASH = "—–-－‐"
+HYPHENS = "-‐－–"  # inside one name (巴登-符腾堡, 不伦瑞克-吕纳堡公国); not the em dash of pairs (俄—白)
 
 
 @dataclass(frozen=True)

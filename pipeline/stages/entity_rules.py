@@ -77,11 +77,13 @@ _CLAUSE_END = "，。；！？\n,;!?"
 def _periodical_titles(text: str, titles: list[Candidate], rules: dict) -> list[Candidate]:
     """Titles the text calls periodicals are organisations (ORG), in every mention in the document."""
     words = sorted(rules["periodical_words"], key=len, reverse=True)
+    parts = tuple(rules["periodical_part_words"])
     after = re.compile(rf"》(?:\s*[（(][^（）()\n]{{0,40}}[）)])?\s*(?:{'|'.join(map(re.escape, words))})")
     predicate = re.compile(rf"》(?:\s*[（(][^（）()\n]{{0,40}}[）)])?(?:是|为|為)[^{_CLAUSE_END}]{{0,20}}?"
                            rf"(?:{'|'.join(map(re.escape, words))})(?=[{_CLAUSE_END}]|$)")
     periodicals = {text[c.start:c.end] for c in titles if c.label == "WORK_OF_ART" and
-                   (text.endswith(tuple(words), 0, c.start - 1) or after.match(text, c.end) or
+                   (text.endswith(tuple(words), 0, c.start - 1) and not text.startswith(parts, c.end + 1) or
+                    after.match(text, c.end) or
                     predicate.match(text, c.end))}
     return [replace(c, label="ORG") if c.label == "WORK_OF_ART" and text[c.start:c.end] in periodicals else c
             for c in titles]
@@ -236,20 +238,26 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
     found = []
     # A name in Latin letters is a base too (KTUU电视台, Rady 儿童医院): one space may stand before the head.
     media_heads = set(rules["organisation_title_heads"])
+    generic = set(rules["latin_names"]["generic_acronyms"])
     latin_bases = [Candidate(m.start(), m.end(), "ORG", m.group(), "", RULE)
-                   for m in _LATIN_BASE.finditer(text) if HAN.match(text[m.end():m.end() + 2].lstrip(" ")[:1] or " ")]
-    for c in [*entities, *latin_bases]:
+                   for m in _LATIN_BASE.finditer(text)
+                   if m.group() not in generic and HAN.match(text[m.end():m.end() + 2].lstrip(" ")[:1] or " ")]
+    person_law_heads = tuple(rules["person_law_heads"])
+    for k, c in enumerate([*entities, *latin_bases]):
+        from_latin = k >= len(entities)
         # One-character abbreviations (俄—白防空集团) modify a description, they do not start a name.
         if c.label not in ("GPE", "LOC", "ORG", "PERSON") or c.end - c.start < 2:
             continue
         best = None
-        latin = c.end - c.start >= 2 and text[c.end - 1].isascii() and text[c.end - 1].isalnum()
+        latin = text[c.end - 1].isascii() and text[c.end - 1].isalnum()
         walk_from = c.end + 1 if latin and text[c.end:c.end + 1] == " " else c.end
         for s, e in _words_after(working_tokens, walk_from):
             word = text[s:e]
             head = next(((h, lab) for h, lab in heads if word.endswith(h)), None)
             if head is None and latin and word in media_heads:
                 head = (word, "ORG")  # NBC 新闻, KTUU电视台: a broadcaster or paper named in Latin letters
+            if c.label == "PERSON":
+                head = (word, "LAW") if word.endswith(person_law_heads) else None
             if head and len(head[0]) == 1 and word != head[0] and word_tags.get(word) not in name_tags \
                     and (head[0] not in loose_heads or word.endswith(loose_exceptions)):
                 head = None
@@ -259,13 +267,13 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
                 break  # 罗马帝国政治中心: the place's role, not a body's name
             if head:
                 best = (e, head[1])
-            elif c in latin_bases and word_tags.get(word) not in ("n", "vn"):
+            elif from_latin and word_tags.get(word) not in ("n", "vn"):
                 break  # NBA|辛辛那提皇家队: a league in Latin letters before a team's name is no part of it
             elif not HAN.fullmatch(word[0]) or word in stop_words or \
                     (word_tags.get(word) in stop_tags and word not in name_verbs):
                 break
-        if best and (c in latin_bases and best[1] not in ("ORG", "FAC") or c.label == "PERSON" and best[1] != "LAW"):
-            best = None  # a person names only bills (罗伊·威德法案), not bodies: 张三公司 is no name
+        if best and from_latin and best[1] not in ("ORG", "FAC"):
+            best = None
         if best:
             end, label = best
             start = c.end if text.startswith(meetings, end) and c.label != "ORG" else c.start

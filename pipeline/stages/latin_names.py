@@ -20,8 +20,9 @@ _LATIN_WORD = r"[A-ZА-ЯЁ][a-zа-яё]+(?:[-'][A-Za-zА-Яа-яЁё][a-zа-я�
 _LATIN_NAME = re.compile(rf"(?<![A-Za-zА-Яа-яЁё0-9]){_LATIN_WORD}(?: {_LATIN_WORD}){{0,3}}(?![A-Za-zА-Яа-яЁё0-9])")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&.\-]{1,9}")
 # One item of a gloss: Latin or Cyrillic words (lower-case ones too: für, of the), digits and the
-# punctuation names carry (e.V., O'Brien, Rolls-Royce); it starts with a capital or a digit.
-_GLOSS_ITEM = re.compile(r"[A-ZА-ЯЁ0-9][A-Za-zА-Яа-яЁёÀ-ÿ0-9.'’&\- ]*")
+# punctuation names carry (e.V., O'Brien, Rolls-Royce, Wałęsa); it starts with a capital letter
+# (not 0700.HK, a stock code).
+_GLOSS_ITEM = re.compile(r"[A-ZА-ЯЁ][A-Za-zА-Яа-яЁёÀ-ɏ0-9.'’&\- ]*")
 _GLOSS = re.compile(r"\s*[（(]([^（）()\n]{1,120})[）)]")
 _QUOTES = "\"'“”‘’「」"
 GLOSS_OWNERS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "LAW", "WORK_OF_ART", "PRODUCT")
@@ -46,7 +47,7 @@ def latin_names(text: str, entities: list[Candidate], rules: dict) -> list[Candi
 
 def gloss_names(text: str, entities: list[Candidate], language_labels: tuple[str, ...]) -> list[Candidate]:
     """The items of the bracketed gloss right after each name (a title's gloss follows its 》)."""
-    label_prefix = re.compile(rf"(?:{'|'.join(map(re.escape, language_labels))})\s*[：:]\s*")
+    label_prefix = re.compile(rf"\s*(?:{'|'.join(map(re.escape, language_labels))})\s*[：:]\s*")
     found = []
     for owner in entities:
         if owner.label not in GLOSS_OWNERS:
@@ -55,10 +56,7 @@ def gloss_names(text: str, entities: list[Candidate], language_labels: tuple[str
         bracket = _GLOSS.match(text, end)
         if not bracket:
             continue
-        start, stop = bracket.span(1)
-        if labelled := label_prefix.match(text, start):
-            start = labelled.end()
-        for item_start, item_end in _gloss_items(text, start, stop):
+        for item_start, item_end in _gloss_items(text, *bracket.span(1), label_prefix):
             acronym = _ACRONYM.fullmatch(text, item_start, item_end) is not None
             if acronym and owner.label == "PERSON":
                 continue  # 盛旦华（POWERPAK）: a person's gloss is a name, not an acronym (a band's)
@@ -66,25 +64,28 @@ def gloss_names(text: str, entities: list[Candidate], language_labels: tuple[str
     return found
 
 
-def _gloss_items(text: str, start: int, stop: int) -> list[tuple[int, int]]:
-    """A full name and, after its last comma, an acronym: ``Bund … e.V., BUND``. A comma before
-    anything else is part of the name (``League for the environment …, Germany``). Nothing when
-    any part is not in Latin letters."""
-    pieces = [start]
-    cut = max(text.rfind(c, start, stop) for c in ",，、")
-    tail = text[cut + 1:stop].strip() if cut >= 0 else ""
-    if cut >= 0 and _ACRONYM.fullmatch(tail):
-        pieces = [(start, cut), (cut + 1, stop)]
-    else:
-        pieces = [(start, stop)]
-    items = []
-    for s, e in pieces:
+def _gloss_items(text: str, start: int, stop: int, label_prefix: re.Pattern) -> list[tuple[int, int]]:
+    """The Latin items of a gloss, each after its label if it has one (英语：Federal Bureau of
+    Investigation，缩写：FBI); other items are skipped (MIT，1998年; Elizabeth Warren, 1949-). A
+    lone capitalised word after a name is part of it (League for … conservation, Germany)."""
+    items: list[tuple[int, int]] = []
+    piece_start, previous_was_item = start, False
+    for cut in [*(i for i in range(start, stop) if text[i] in ",，、;；"), stop]:
+        s, e = piece_start, cut
+        piece_start = cut + 1
+        if labelled := label_prefix.match(text, s, e):
+            s = labelled.end()
         while s < e and (text[s].isspace() or text[s] in _QUOTES):
             s += 1
         while e > s and (text[e - 1].isspace() or text[e - 1] in _QUOTES):
             e -= 1
-        body = text[s:e].replace(",", " ").replace("，", " ")
-        if not _GLOSS_ITEM.fullmatch(body) or not re.search(r"[A-Za-zА-Яа-я]{2}", body):
-            return []
-        items.append((s, e))
+        if not _GLOSS_ITEM.fullmatch(text, s, e) or not re.search(r"[A-Za-zА-Яа-я]{2}", text[s:e]):
+            previous_was_item = False
+            continue
+        if previous_was_item and " " in text[items[-1][0]:items[-1][1]] and " " not in text[s:e] and \
+                not _ACRONYM.fullmatch(text, s, e):
+            items[-1] = (items[-1][0], e)
+        else:
+            items.append((s, e))
+        previous_was_item = True
     return items

@@ -107,7 +107,8 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
                 label = "FAC"  # 翔鸾阁, 信乐寺: a building, whatever else the model called it
             if label == "PERSON":
                 start = _surname_start(view.working, start, rules["person_names"]["japanese_surnames"])
-                start = _transliteration_start(view.working, start, bounds, rules["person_names"], gazetteer.names)
+                start = _transliteration_start(view.working, start, bounds, rules["person_names"], gazetteer.names,
+                                               resources.word_tags)
                 end = _before_trailing_title(view.working, start, end, trailing_titles)
                 end = _name_continued(view.working, end, continuation, bounds, resources.word_tags)
                 if end - start < 2:
@@ -146,18 +147,21 @@ def _before_trailing_title(text: str, start: int, end: int, titles: tuple) -> in
     return end - len(title) if title else end
 
 
-def _transliteration_start(text: str, start: int, bounds: list[int], names: dict, places) -> int:
+def _transliteration_start(text: str, start: int, bounds: list[int], names: dict, places, word_tags: dict) -> int:
     """君士坦|丁大帝 → 君士坦丁大帝, 别|林斯基 → 别林斯基: a transliterated name the model began too
     late begins where the run of transliteration characters before it begins: the rest of the
     segmenter's word it began inside (君士坦|丁), or one character that is a word of its own (别|林斯基),
     never part of another word (宣布), a function word (比, 和) or a name of its own (阿拉斯加|瓦西拉)."""
     chars, blocked = names["transliteration_chars"], set(names["transliteration_start_blocked"])
+    verb_tags = set(names["transliteration_start_blocked_tags"])
     bounds_set = set(bounds)
     if text[start:start + 1] not in chars:
         return start
     while start > 0 and text[start - 1] in chars:
         word_start = bounds[bisect.bisect_right(bounds, start - 1) - 1]
         piece = text[word_start:start]
+        if len(piece) == 1 and start in bounds_set and word_tags.get(piece) in verb_tags:
+            break  # 爱|玛丽, 约|玛丽娜: a one-character verb or adverb before the name
         whole_word_before = start in bounds_set and len(piece) > 1
         if piece in blocked or piece in places or whole_word_before or not all(ch in chars for ch in piece):
             break  # 阿拉斯加|瓦西拉: a whole word before the name is a name of its own
@@ -222,8 +226,8 @@ def one_label_per_name(text: str, candidates: list[Candidate], rules: dict) -> l
 
 _COUNTED_PLACES = re.compile(r"^[\d一二两三四五六七八九十百千数多各诸全该此本]+[国方省市州]$")
 _YEAR_NUMBER = re.compile(r"^(?:[\d一二三四五六七八九十百千〇零]+|元)年")
-_ERA_PERIOD = re.compile(r"^(?:年间|时期|时代|时(?!间))")
-_GLOSSED_ERA_YEAR = re.compile(r"^[一二三四五六七八九十]+年[^（(\n，。]{0,12}[（(]\d{2,4}年")
+_ERA_PERIOD = re.compile(r"^(?:年间|时期|时代|时(?![间常候刻]))")  # not 时常 (often), 时候
+_GLOSSED_ERA_YEAR = re.compile(r"^(?:[一二三四五六七八九十]+|元)年[^（(\n，。]{0,12}[（(]\d{2,4}年")
 
 
 def _past_leading_function_word(start: int, end: int, bounds: list[int], word_tags: dict, text: str,
@@ -264,18 +268,20 @@ def _not_a_name(surface: str, label: str, text: str, start: int, end: int, resou
         return True
     if label == "PERSON" and not _person_evidence(surface, text, start, end, resources):
         return True
-    return reign_era(surface, text, end, rules)
+    return reign_era(surface, text, end, rules, label)
 
 
-def reign_era(surface: str, text: str, end: int, rules: dict) -> bool:
+def reign_era(surface: str, text: str, end: int, rules: dict, label: str = "") -> bool:
     """A reign era, not a name: an era the dates stage knows before a year or a period word (民国95年,
-    康熙时, 雍正五年), and any name before 元年 (its first year) or before a year in Chinese numerals
-    that a Gregorian year glosses (永安五年（262年）)."""
+    康熙时, 雍正五年), any name before a year in Chinese numerals that a Gregorian year glosses
+    (永安五年（262年）, 太平元年（256年）), and any but an organisation's before 元年 (华为元年 stays)."""
     eras = (*rules["era_names"], *date_tables().eras)
     after = text[end:end + 24]
     if any(surface.endswith(era) for era in eras) and (_YEAR_NUMBER.match(after) or _ERA_PERIOD.match(after)):
         return True
-    return after.startswith("元年") or bool(_GLOSSED_ERA_YEAR.match(after))
+    if _GLOSSED_ERA_YEAR.match(after):
+        return True
+    return after.startswith("元年") and label != "ORG"  # 华为元年: a company's "year one"
 
 
 _MODEL_WINDOW = 400

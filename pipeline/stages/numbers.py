@@ -48,7 +48,6 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_BREAK = re.compile(r"[。！？；!?;\n]")
 _CN_DIGITS = "".join(DIGIT_VALUES)
 _MULTIPLIER_CHARS = "十百千万亿"
-_CHINESE_FROM_TWO = "二两三四五六七八九"
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MIXED = rf"(?:{_ARABIC})(?:[{_MULTIPLIER_CHARS}]+(?:\d+[{_MULTIPLIER_CHARS}]*)?)*"
 _CHINESE = rf"[{_CN_DIGITS}{_MULTIPLIER_CHARS}廿卅]+(?:点[{_CN_DIGITS}]+)?"
@@ -570,12 +569,17 @@ def _unit_at(text: str, pos: int, tables: _Tables, chinese: bool) -> str | None:
     d = tables.data
     for unit in tables.unit_words.all_at(text, pos):
         if chinese and unit in d["arabic_only_units"] and \
-                not (unit in d["units_after_two"] and pos and text[pos - 1] in _CHINESE_FROM_TWO):
-            continue  # 一度, 三级: after a Chinese numeral these are other words (but 两度)
+                not (unit in d["units_after_two"] and not _lone_yi(text, pos)):
+            continue  # 一度, 三级: after a Chinese numeral these are other words (but 两度, 三十度)
         if _blocked(text, pos + len(unit), d["unit_blocked_followers"].get(unit, [])):
             continue  # 一方面, 两部门
         return unit
     return None
+
+
+def _lone_yi(text: str, pos: int) -> bool:
+    """The numeral that ends at ``pos`` is 一 on its own (一度), not a number ending in it (十一度)."""
+    return text[pos - 1:pos] == "一" and not (pos >= 2 and (text[pos - 2] in _CN_DIGITS or text[pos - 2] in _MULTIPLIER_CHARS))
 
 
 def _quoted_code(text: str, pos: int, end: int, tables: _Tables) -> bool:

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .entity_candidates import HAN, RULE, Candidate
-
-_HYPHENS = "-‐－–"
+from .entity_candidates import HAN, HYPHENS, RULE, Candidate
 
 
 def product_candidates(text: str, working_tokens, entities: list[Candidate], rules: dict,
@@ -24,9 +22,10 @@ def product_candidates(text: str, working_tokens, entities: list[Candidate], rul
     token_at_end = {e: s for s, e in working_tokens}
     entity_starts = {c.end: c.start for c in entities}
     found = []
+    vessel_words = set(spec["vessel_words"])
     for m in re.finditer(rf"级(?:{vessels})", text):
         start = _class_name_start(text, m.start(), token_at_end, entity_starts, word_tags, stop_tags)
-        if start is not None:
+        if start is not None and text[start:m.start()] not in vessel_words:  # 航母级战舰: a size
             found.append(Candidate(start, m.start() + 1, "PRODUCT", text[start:m.start() + 1], "", RULE))
     classes = {c.start for c in found}
     for m in re.finditer(r"[“「\"]([^“”「」\"\n]{2,20})[”」\"]号", text):
@@ -40,11 +39,11 @@ def _class_name_start(text, end, token_at_end, entity_starts, word_tags, stop_ta
     """Where the name before a class's 级 at ``end`` begins: an entity's or a word's of the
     segmenter's that is no function word, and a second one before a hyphen (巴登-符腾堡)."""
     start = entity_starts.get(end, token_at_end.get(end))
-    if start is None or end - start < 2 or not all(HAN.match(ch) for ch in text[start:end]):
+    if start is None or end - start < 2 or not all(HAN.match(ch) or ch == "·" for ch in text[start:end]):
         return None
     if end not in entity_starts and word_tags.get(text[start:end]) in stop_tags:
         return None  # 该级, 万吨级: no name before it
-    if text[start - 1:start] in _HYPHENS and start >= 3:
+    if text[start - 1:start] in HYPHENS and start >= 3:
         before = entity_starts.get(start - 1, token_at_end.get(start - 1))
         if before is not None and start - 1 - before >= 2 and all(HAN.match(ch) for ch in text[before:start - 1]):
             start = before
