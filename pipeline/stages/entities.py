@@ -340,7 +340,6 @@ def _abbreviation_candidates(text, token_bounds, full_matches, gazetteer: Gazett
         # Standalone: 俄 as a word of its own (俄表示), for abbreviations that are rarely else.
         elif abbreviations[text[i]][1] and i in token_bounds and i + 1 in token_bounds:
             picked.add(i)
-
     # Compounds: 俄白两国, 美法等国, 中俄关系, 俄白方向 (two to four abbreviations + a cue).
     cues = "|".join(map(re.escape, sorted(compound_cues, key=len, reverse=True)))
     for match in re.finditer(rf"(?=([^\W\d_]{{2,4}}?)({cues}))", text):

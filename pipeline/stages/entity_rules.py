@@ -76,13 +76,14 @@ _CLAUSE_END = "，。；！？\n,;!?"
 
 def _periodical_titles(text: str, titles: list[Candidate], rules: dict) -> list[Candidate]:
     """Titles the text calls periodicals are organisations (ORG), in every mention in the document."""
-    words = sorted(rules["periodical_words"], key=len, reverse=True)
+    words = tuple(sorted(rules["periodical_words"], key=len, reverse=True))
     parts = tuple(rules["periodical_part_words"])
-    after = re.compile(rf"》(?:\s*[（(][^（）()\n]{{0,40}}[）)])?\s*(?:{'|'.join(map(re.escape, words))})")
-    predicate = re.compile(rf"》(?:\s*[（(][^（）()\n]{{0,40}}[）)])?(?:是|为|為)[^{_CLAUSE_END}]{{0,20}}?"
-                           rf"(?:{'|'.join(map(re.escape, words))})(?=[{_CLAUSE_END}]|$)")
+    word = "|".join(map(re.escape, words))
+    gloss = r"(?:\s*[（(][^（）()\n]{0,40}[）)])?"
+    after = re.compile(rf"》{gloss}\s*(?:{word})")
+    predicate = re.compile(rf"》{gloss}(?:是|为|為)[^{_CLAUSE_END}]{{0,20}}?(?:{word})(?=[{_CLAUSE_END}]|$)")
     periodicals = {text[c.start:c.end] for c in titles if c.label == "WORK_OF_ART" and
-                   (text.endswith(tuple(words), 0, c.start - 1) and not text.startswith(parts, c.end + 1) or
+                   (text.endswith(words, 0, c.start - 1) and not text.startswith(parts, c.end + 1) or
                     after.match(text, c.end) or
                     predicate.match(text, c.end))}
     return [replace(c, label="ORG") if c.label == "WORK_OF_ART" and text[c.start:c.end] in periodicals else c
@@ -457,8 +458,6 @@ def _standalone_bodies(text: str, working_tokens, entities: list[Candidate], rul
             canonical = (orgs[k - 1].canonical + text[start:end]) if k else text[start:end]
             found.append(Candidate(start, end, "ORG", canonical, "", RULE))
     return found
-
-
 
 
 def _surnames_with_titles(text: str, working_tokens, entities: list[Candidate], rules: dict,

@@ -33,13 +33,14 @@ def latin_names(text: str, entities: list[Candidate], rules: dict) -> list[Candi
     found = gloss_names(text, entities, tuple(spec["language_labels"]))
     glossed = {i for c in found for i in range(c.start, c.end)}
     org_words = set(spec["organisation_words"])
-    for m in _LATIN_NAME.finditer(text):
+    names = list(_LATIN_NAME.finditer(text))
+    for m in names:
         if " " in m.group() and m.start() not in glossed:
             label = "ORG" if m.group().rsplit(" ", 1)[-1] in org_words else "PERSON"
             found.append(Candidate(m.start(), m.end(), label, m.group(), "", RULE))
     person_words = {w for c in found if c.label == "PERSON" for w in text[c.start:c.end].split(" ")}
     taken = {i for c in found for i in range(c.start, c.end)}
-    for m in _LATIN_NAME.finditer(text):
+    for m in names:
         if " " not in m.group() and m.group() in person_words and m.start() not in taken:
             found.append(Candidate(m.start(), m.end(), "PERSON", m.group(), "", RULE))
     return found

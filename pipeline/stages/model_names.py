@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .date_words import date_tables
@@ -107,8 +108,8 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
                 label = "FAC"  # 翔鸾阁, 信乐寺: a building, whatever else the model called it
             if label == "PERSON":
                 start = _surname_start(view.working, start, rules["person_names"]["japanese_surnames"])
-                start = _transliteration_start(view.working, start, bounds, rules["person_names"], gazetteer.names,
-                                               resources.word_tags)
+                start = _transliteration_start(view.working, start, bounds, token_bounds, rules["person_names"],
+                                               gazetteer.names, resources.word_tags)
                 end = _before_trailing_title(view.working, start, end, trailing_titles)
                 end = _name_continued(view.working, end, continuation, bounds, resources.word_tags)
                 if end - start < 2:
@@ -147,14 +148,14 @@ def _before_trailing_title(text: str, start: int, end: int, titles: tuple) -> in
     return end - len(title) if title else end
 
 
-def _transliteration_start(text: str, start: int, bounds: list[int], names: dict, places, word_tags: dict) -> int:
+def _transliteration_start(text: str, start: int, bounds: list[int], bounds_set: set[int], names: dict, places,
+                           word_tags: dict) -> int:
     """君士坦|丁大帝 → 君士坦丁大帝, 别|林斯基 → 别林斯基: a transliterated name the model began too
     late begins where the run of transliteration characters before it begins: the rest of the
     segmenter's word it began inside (君士坦|丁), or one character that is a word of its own (别|林斯基),
     never part of another word (宣布), a function word (比, 和) or a name of its own (阿拉斯加|瓦西拉)."""
     chars, blocked = names["transliteration_chars"], set(names["transliteration_start_blocked"])
     verb_tags = set(names["transliteration_start_blocked_tags"])
-    bounds_set = set(bounds)
     if text[start:start + 1] not in chars:
         return start
     while start > 0 and text[start - 1] in chars:
@@ -271,13 +272,17 @@ def _not_a_name(surface: str, label: str, text: str, start: int, end: int, resou
     return reign_era(surface, text, end, rules, label)
 
 
+@lru_cache(maxsize=1)
+def _date_eras() -> tuple[str, ...]:
+    return tuple(date_tables().eras)
+
+
 def reign_era(surface: str, text: str, end: int, rules: dict, label: str = "") -> bool:
     """A reign era, not a name: an era the dates stage knows before a year or a period word (民国95年,
     康熙时, 雍正五年), any name before a year in Chinese numerals that a Gregorian year glosses
     (永安五年（262年）, 太平元年（256年）), and any but an organisation's before 元年 (华为元年 stays)."""
-    eras = (*rules["era_names"], *date_tables().eras)
     after = text[end:end + 24]
-    if any(surface.endswith(era) for era in eras) and (_YEAR_NUMBER.match(after) or _ERA_PERIOD.match(after)):
+    if (surface.endswith(tuple(rules["era_names"])) or surface.endswith(_date_eras())) and (_YEAR_NUMBER.match(after) or _ERA_PERIOD.match(after)):
         return True
     if _GLOSSED_ERA_YEAR.match(after):
         return True

@@ -13,38 +13,41 @@ import re
 
 from .entity_candidates import HAN, HYPHENS, RULE, Candidate
 
+_QUOTED_SHIP = re.compile(r"[“「\"]([^“”「」\"\n]{2,20})[”」\"]号")
+
 
 def product_candidates(text: str, working_tokens, entities: list[Candidate], rules: dict,
                        word_tags: dict) -> list[Candidate]:
     spec = rules["product_names"]
-    vessels = "|".join(map(re.escape, sorted(spec["vessel_words"], key=len, reverse=True)))
-    stop_tags = set(spec["class_name_stop_tags"])
-    token_at_end = {e: s for s, e in working_tokens}
-    entity_starts = {c.end: c.start for c in entities}
-    found = []
     vessel_words = set(spec["vessel_words"])
-    for m in re.finditer(rf"级(?:{vessels})", text):
-        start = _class_name_start(text, m.start(), token_at_end, entity_starts, word_tags, stop_tags)
+    vessel = re.compile("|".join(map(re.escape, sorted(vessel_words, key=len, reverse=True))))
+    stop_tags = set(spec["class_name_stop_tags"])
+    token_start_at_end = {e: s for s, e in working_tokens}
+    entity_start_at_end = {c.end: c.start for c in entities}
+    found = []
+    for m in re.finditer(r"级", text):
+        if not vessel.match(text, m.end()):
+            continue
+        start = _class_name_start(text, m.start(), token_start_at_end, entity_start_at_end, word_tags, stop_tags)
         if start is not None and text[start:m.start()] not in vessel_words:  # 航母级战舰: a size
-            found.append(Candidate(start, m.start() + 1, "PRODUCT", text[start:m.start() + 1], "", RULE))
+            found.append(Candidate(start, m.end(), "PRODUCT", text[start:m.end()], "", RULE))
     classes = {c.start for c in found}
-    for m in re.finditer(r"[“「\"]([^“”「」\"\n]{2,20})[”」\"]号", text):
-        rest = text[m.end():m.end() + 12]
-        if re.match(rf"(?:{vessels})", rest) or m.end() in classes:
+    for m in _QUOTED_SHIP.finditer(text):
+        if vessel.match(text, m.end()) or m.end() in classes:
             found.append(Candidate(m.start(1), m.end(1), "PRODUCT", m.group(1), "", RULE))
     return found
 
 
-def _class_name_start(text, end, token_at_end, entity_starts, word_tags, stop_tags) -> int | None:
+def _class_name_start(text, end, token_start_at_end, entity_start_at_end, word_tags, stop_tags) -> int | None:
     """Where the name before a class's 级 at ``end`` begins: an entity's or a word's of the
     segmenter's that is no function word, and a second one before a hyphen (巴登-符腾堡)."""
-    start = entity_starts.get(end, token_at_end.get(end))
+    start = entity_start_at_end.get(end, token_start_at_end.get(end))
     if start is None or end - start < 2 or not all(HAN.match(ch) or ch == "·" for ch in text[start:end]):
         return None
-    if end not in entity_starts and word_tags.get(text[start:end]) in stop_tags:
+    if end not in entity_start_at_end and word_tags.get(text[start:end]) in stop_tags:
         return None  # 该级, 万吨级: no name before it
     if text[start - 1:start] in HYPHENS and start >= 3:
-        before = entity_starts.get(start - 1, token_at_end.get(start - 1))
+        before = entity_start_at_end.get(start - 1, token_start_at_end.get(start - 1))
         if before is not None and start - 1 - before >= 2 and all(HAN.match(ch) for ch in text[before:start - 1]):
             start = before
     return start
