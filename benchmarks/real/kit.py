@@ -63,7 +63,8 @@ def _place(item: dict, text: str, where: str) -> None:
     if not hits:
         raise SystemExit(f"{where}: {needle!r} does not occur in the text")
     if "near" in item:
-        pos = min(hits, key=lambda h: abs(h - int(item.pop("near"))))
+        near = int(item.pop("near"))  # popped once: the key runs for every occurrence
+        pos = min(hits, key=lambda h: abs(h - near))
     else:
         nth = int(item.pop("nth", 1))
         if nth > len(hits):
