@@ -102,8 +102,10 @@ def score(gold_set: dict, predictions: dict, texts: dict) -> Report:
             correct = matched = 0
             for doc_id, annotation in gold_set.items():
                 g, p = getattr(annotation, stage), getattr(predictions[doc_id], stage)
-                c, m = value_accuracy(g, p, match_spans(g, p, "strict"), VALUE_FIELDS[stage])
+                strict_pairs = match_spans(g, p, "strict")
+                c, m = value_accuracy(g, p, strict_pairs, VALUE_FIELDS[stage])
                 correct, matched = correct + c, matched + m
+                errors += _value_errors(stage, doc_id, g, p, strict_pairs, texts[doc_id])
             rows.append({"stage": stage, "label": "ALL", "matching": "value_accuracy",
                          "precision": None, "recall": None, "f1": correct / matched if matched else 0.0,
                          "tp": correct, "fp": None, "fn": matched - correct, "n_gold": matched, "n_pred": matched})
@@ -145,6 +147,23 @@ def _span_errors(stage, doc_id, gold, pred, pairs, text, label_field) -> list[di
                         "value": None if getattr(span, "value", None) is None else str(span.value),
                         "nearest": _describe(nearest, label_field) if nearest is not None else None,
                         "sentence": _sentence_at(text, span.start)})
+    return out
+
+
+def _value_errors(stage, doc_id, gold, pred, pairs, text) -> list[dict]:
+    """Spans found exactly whose value (or mod, or unit) differs: ``value`` is the gold's,
+    ``nearest`` the prediction's."""
+    fields = VALUE_FIELDS[stage]
+    out = []
+    for i, j in pairs:
+        g, p = gold[i], pred[j]
+        if value_accuracy([g], [p], [(0, 0)], fields)[0]:
+            continue
+        def shown(span):
+            return "; ".join(f"{f}={getattr(span, f, None)}" for f in fields if getattr(span, f, None) is not None)
+        out.append({"stage": stage, "doc_id": doc_id, "error": "wrong_value", "label": getattr(g, "label", None)
+                    or getattr(g, "type", None), "start": g.start, "end": g.end, "text": g.text,
+                    "value": shown(g), "nearest": shown(p), "sentence": _sentence_at(text, g.start)})
     return out
 
 

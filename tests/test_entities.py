@@ -610,3 +610,70 @@ def test_hong_kong_and_macau_together_stay_one_place(run):
 def test_a_gloss_keeps_its_latin_items_and_skips_the_rest(run):
     found = ents(run("聯邦調查局（英語：Federal Bureau of Investigation，縮寫：FBI）介入調查。麻省理工學院（MIT，1998年）。"))
     assert {("Federal Bureau of Investigation", "ORG"), ("FBI", "ORG"), ("MIT", "ORG")} <= set(found), found
+
+
+# --- kinds seen on the nine dev documents drawn last (our own sentences) -----------------------------
+
+@pytest.mark.parametrize("sentence, text, label", [
+    ("這份報告由Michael R. Stone撰寫。", "Michael R. Stone", "PERSON"),          # an initial inside a name
+    ("調查由Pew Research Center進行。", "Pew Research Center", "ORG"),           # an organisation's head word
+    ("他為Chicago Tribune撰稿。", "Chicago Tribune", "ORG"),
+    ("演唱會在Madison Square Garden Arena舉行。", "Madison Square Garden Arena", "FAC"),
+    ("每年慶祝Earth Hour Day。", "Earth Hour Day", "EVENT"),
+    ("她畢業於University of Toronto。", "University of Toronto", "ORG"),        # a head before a connector
+])
+def test_a_latin_name_takes_the_label_of_its_head_word(run, sentence, text, label):
+    assert (text, label) in ents(run(sentence)), ents(run(sentence))
+
+
+def test_a_latin_degree_is_no_name(run):
+    found = ents(run("他擁有Master of Fine Arts學位。"))
+    assert not [t for t, _ in found if "Arts" in t], found
+
+
+@pytest.mark.parametrize("sentence, text", [
+    ("這位總統在西維吉尼亞惠靈組織了三場集會。", "惠靈組織"),        # 组织 + aspect particle: a verb
+    ("他在俄亥俄組織集會。", "俄亥俄組織"),                          # 组织 + its object
+])
+def test_a_head_word_used_as_the_verb_makes_no_organisation(run, sentence, text):
+    assert not [t for t, label in ents(run(sentence)) if t == text], ents(run(sentence))
+
+
+def test_a_schools_units_named_by_field_are_organisations(run):
+    found = ents(run("多倫多大學設有電腦學系和資訊學院，另有法學部。"))
+    assert {("電腦學系", "ORG"), ("資訊學院", "ORG"), ("法學部", "ORG")} <= set(found), found
+
+
+def test_a_unit_word_is_no_organisation_without_a_school_in_the_text(run):
+    assert not [t for t, _ in ents(run("他最喜歡的是資訊學院這種說法。")) if t == "資訊學院"]
+
+
+@pytest.mark.parametrize("sentence, text, label", [
+    ("每年4月7日是世界衛生日。", "世界衛生日", "EVENT"),
+    ("國際勞動節放假一天。", "國際勞動節", "EVENT"),
+    ("法屬圭亞那位於南美洲。", "法屬圭亞那", "GPE"),                    # a colony
+    ("英屬東印度公司成立。", "英屬東印度公司", "ORG"),                  # a body built on a colony
+    ("他畢業於台北市第一女子中學。", "台北市第一女子中學", "ORG"),
+    ("他考入第二高等學校。", "第二高等學校", "ORG"),                    # a school named by its number
+    ("日本利用甲午戰爭的賠款建校。", "甲午戰爭", "EVENT"),              # no common noun before a whole name
+    ("羅馬尼亞總統選舉結果公布。", "羅馬尼亞總統選舉", "EVENT"),
+])
+def test_named_days_colonies_numbered_schools_and_elections(run, sentence, text, label):
+    assert (text, label) in ents(run(sentence)), ents(run(sentence))
+
+
+@pytest.mark.parametrize("sentence, not_text", [
+    ("京都被稱為「學生之都」。", "學生之都"),          # a nickname after 称为 is no event
+    ("立法會主席選舉在今天進行。", "立法會主席選舉"),   # a body's own vote is no named election
+    ("國際社會日益關注此事。", "國際社會日"),
+    ("該酋長國面積很小。", "酋長國"),                 # a polity's head word alone
+    ("其中屬日本最多。", "中屬日本"),                 # no colony inside 其中
+])
+def test_kinds_that_are_no_names(run, sentence, not_text):
+    found = ents(run(sentence))
+    assert not [t for t, _ in found if t == not_text], found
+
+
+def test_a_ruler_with_a_regnal_number_is_a_person_with_our_model(run_ours):
+    found = ents(run_ours("霍諾留扶立瓦倫丁尼安三世為帝。查士丁尼一世下令編纂法典。"))
+    assert {("瓦倫丁尼安三世", "PERSON"), ("查士丁尼一世", "PERSON")} <= set(found), found

@@ -29,7 +29,33 @@ def test_report_is_tidy_and_complete(report):
     assert "value_accuracy" in set(m[m.stage == "dates"].matching)
     assert {"full", "core"} <= set(m[m.stage == "relations"].matching)
     assert not m.duplicated(["stage", "label", "matching"]).any()
-    assert {"false_positive", "false_negative"} >= set(report.errors.error)
+    assert {"false_positive", "false_negative", "wrong_value"} >= set(report.errors.error)
+
+
+@pytest.mark.parametrize("stage", ["dates", "numbers"])
+def test_every_wrong_value_the_accuracy_counts_is_an_error_row(report, stage):
+    m = report.metrics
+    accuracy = m[(m.stage == stage) & (m.matching == "value_accuracy")].iloc[0]
+    rows = report.errors[(report.errors.stage == stage) & (report.errors.error == "wrong_value")]
+    assert len(rows) == accuracy.fn
+
+
+def test_a_wrong_value_row_shows_the_gold_and_the_predicted_value(tmp_path):
+    gold, corpus, pred = tmp_path / "gold", tmp_path / "corpus", tmp_path / "pred"
+    for folder in (gold, corpus, pred):
+        folder.mkdir()
+    text = "公司有300名员工。"
+    (corpus / "a.txt").write_text(text, encoding="utf-8")
+
+    def annotation(value):
+        return {"doc_id": "a", "entities": [], "dates": [], "relations": [],
+                "numbers": [{"id": "N1", "start": 3, "end": 7, "text": "300名", "label": "QUANTITY",
+                             "value": value, "unit": "名"}]}
+    (gold / "a.json").write_text(json.dumps(annotation(300), ensure_ascii=False), encoding="utf-8")
+    (pred / "a.json").write_text(json.dumps(annotation(30), ensure_ascii=False), encoding="utf-8")
+    errors = evaluate.evaluate_folder(gold, corpus, pred_dir=pred).errors
+    row = errors[errors.error == "wrong_value"].iloc[0]
+    assert (row.stage, row.text, row.value, row.nearest) == ("numbers", "300名", "value=300; unit=名", "value=30; unit=名")
 
 
 def test_eval_command_writes_metrics_and_gates(tmp_path):

@@ -183,6 +183,11 @@ def test_property_on_noise(text):
     ("他在新的8號選區參選。", "8號", "号"),
     ("他身穿10号球衣上场。", "10号", "号"),
     ("他住在学校的5号楼。", "5号", "号"),
+    # A noun word of the segmenter's is whole after 个, though it holds a stop character (集|会).
+    ("她籌辦了三個計劃集會。", "三個計劃集會", "计划集会"),
+    # A verb of two characters right after the classifier opens a relative clause: the unit is the
+    # noun after its 的.
+    ("這是第一個開通的地鐵系統。", "第一個", "地铁系统"),
 ])
 def test_the_noun_a_count_counts_read_with_the_segmenters_words(run, sentence, text, unit):
     # The segmenter's words, in the pipeline: a verb after the noun's first word ends it.

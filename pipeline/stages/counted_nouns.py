@@ -28,16 +28,33 @@ def noun_after(text: str, pos: int, tables: _Tables, accepted: _Accepted | None 
     return end
 
 
+def _relative_clause_de(text: str, pos: int, limit: int) -> bool:
+    """A 的 closes a relative clause soon after ``pos``, before any break of the clause."""
+    clause_end = CLAUSE_BREAK.search(text, pos)
+    stop = min(clause_end.start() if clause_end else len(text), pos + limit)
+    return text.find("的", pos, stop) >= 0
+
+
 def _noun_end(text: str, pos: int, tables: _Tables, accepted: _Accepted | None) -> int:
     d = tables.data
     j, limit = pos, min(len(text), pos + d["noun_max_chars"])
     stops = accepted.stop_word_starts if accepted is not None else ()
+    words_at = accepted.words_at if accepted is not None else {}
     while j < len(text):
         if j > pos and j in stops:
             break  # a verb or an adverb of the segmenter's after the first word: the noun ended
+        if j == pos and j in stops and words_at[j][0] - j > 1 and words_at[j][1] in d["noun_verb_tags"] and \
+                _relative_clause_de(text, pos, d["noun_modifier_max_chars"]):
+            return pos  # 第一个|开通的…系统: a verb after the classifier opens a relative clause
         known = tables.known_nouns.at(text, j)
         if known:
             j += len(known)
+            continue
+        word = words_at.get(j)
+        if j > pos and word is not None and word[1] in d["noun_tags"] and word[0] - pos <= d["noun_max_chars"] and \
+                not tables.stop_words.at(text, j) and not tables.inner_stop_words.at(text, j) and \
+                any(ch in d["noun_stop_chars"] for ch in text[j + 1:word[0]]):
+            j = word[0]  # 计划|集会: a noun word of the segmenter's is whole (its 会 is no modal)
             continue
         if j == pos and text[j] in tables.single_count_nouns:
             return j + 1  # 五个人垂帘听政: a one-character count noun is the whole noun

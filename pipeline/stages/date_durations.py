@@ -122,6 +122,8 @@ def read_set(text: str, pos: int, tables: DateTables) -> Phrase | None:
     if m := tables.set_weekday.match(text, pos):  # 每逢周末, 每逢星期六
         value = "XXXX-WXX-WE" if m["we"] else f"XXXX-WXX-{d['weekdays'][m['wd']]}"
         return Phrase(pos, m.end(), "fixed", type="SET", value=value)
+    if (m := tables.set_month.match(text, pos)) and (month := parse_number(m["m"])) and 1 <= month <= 12:
+        return Phrase(pos, m.end(), "fixed", type="SET", value=f"XXXX-{int(month):02d}")
     m = tables.set.match(text, pos)
     if not m:
         return None

@@ -194,6 +194,8 @@ def _read_calendar(text: str, pos: int, tables: DateTables):
         elif not has_month and (m := tables.weekday.match(text, p)):
             fields.update(week=0, weekday=d["weekdays"][m["wd"]])
             p = m.end()
+    if has_month and fields.get("day_kind") == "abs":
+        p = _weekday_of_date(text, p, tables)  # 2018年9月29日星期六, 5月3日（周五）: the day's weekday
     if not has_month and "day_kind" not in fields and "week" not in fields:
         if m := tables.half.match(text, p):
             fields["half"] = d["halves"][m.group()]
@@ -230,6 +232,17 @@ def _read_calendar(text: str, pos: int, tables: DateTables):
     if not fields:
         return None
     return Calendar(**fields), p
+
+
+def _weekday_of_date(text: str, p: int, tables: DateTables) -> int:
+    """The end of a weekday written after a full date, bare or in brackets, else ``p``."""
+    bracketed = text[p:p + 1] in ("（", "(")
+    m = tables.weekday.match(text, p + 1 if bracketed else p)
+    if not m:
+        return p
+    if not bracketed:
+        return m.end()
+    return m.end() + 1 if text[m.end():m.end() + 1] in ("）", ")") else p
 
 
 def _short_year(two_digits: int, tables: DateTables) -> int:

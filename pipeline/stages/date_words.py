@@ -14,7 +14,7 @@ TIMEML_MODS = frozenset({"BEFORE", "AFTER", "ON_OR_BEFORE", "ON_OR_AFTER", "LESS
 HAN = re.compile(r"[\u3400-\u9fff]")
 _CN_DIGIT = "〇零一二两三四五六七八九"
 CN_NUMERAL = _CN_DIGIT + "十百千万廿卅"
-_NUM = r"\d+(?:\.\d+)?|[%s]+" % CN_NUMERAL
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[万亿]?|[%s]+" % CN_NUMERAL  # 2,400万年, 300万年
 _MONTH_NUM = r"\d{1,2}|十[一二]?|[一二三四五六七八九]"
 _DAY_NUM = r"\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]"
 _HOUR_NUM = r"\d{1,2}|[零〇一二两三四五六七八九十]{1,3}"
@@ -114,6 +114,8 @@ class DateTables:
         self.set_weekday = re.compile(rf"(?:{_alternation(d['set_weekday_prefixes'])})"
                                       rf"(?:(?:{_alternation(d['weekday_prefixes'])})(?P<wd>[{weekdays}])"
                                       rf"|(?P<we>{_alternation(d['weekend_words'])}))")
+        # 每年三月, 每年的10月: the month of every year
+        self.set_month = re.compile(rf"(?:{_alternation(d['set_month_prefixes'])})(?P<m>{_MONTH_NUM})月(?:份)?")
         self.day_part = re.compile(_alternation(d["day_parts"]))
         self.zero_lookalikes = frozenset(d["zero_lookalikes"])
         digits = "0-9" + CN_NUMERAL + "".join(d["zero_lookalikes"])

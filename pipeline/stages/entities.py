@@ -54,6 +54,8 @@ def find_entities(view: TextView, tokens: Sequence[tuple[int, int]], sentences: 
     gaz = [c for c in gaz if c.label != "LANGUAGE" or not any(s <= c.start and c.end <= e and e - s > c.end - c.start
                                                                 for s, e in persons)]
     merged = place_shapes(text, resolve(gaz + model), resources.rules, token_bounds)
+    # 法属西非 before the rules, so that names built on a place build on it (法属西非银行)
+    merged = resolve(merged + colonies(text, token_bounds, merged, resources.gazetteer, resources.rules))
     rules = rule_candidates(text, _working_tokens(view, tokens), merged, resources)
     resolved = resolve(_strip_glued_words(text, token_bounds, rules + merged, resources.rules))
     aliases = defined_aliases(text, token_bounds, resolved, resources.rules)
@@ -369,3 +371,24 @@ def _visits_and_armies(text, token_bounds, covered, gazetteer: Gazetteer, rules:
         elif text[i + 1:i + 2] == army and i in token_bounds and i + 2 in token_bounds:
             found.append(Candidate(i, i + 2, "ORG", text[i:i + 2], "", GAZETTEER))
     return found
+
+
+def colonies(text: str, token_bounds: set[int], places: list[Candidate], gazetteer: Gazetteer,
+             rules: dict) -> list[Candidate]:
+    """法属西非, 法属赤道非洲, 英属印度: a country's one-character name + 属 + a place (with up to two
+    characters of a region word before it, 赤道) is a colony, one GPE; the name begins a word (not
+    the 中 of 其中属日本最多)."""
+    marker, gap = rules["colonies"]["marker"], rules["colonies"]["max_gap"]
+    found = []
+    for c in places:
+        if c.label not in ("GPE", "LOC"):
+            continue
+        for k in range(gap + 1):
+            at = c.start - k - len(marker) - 1
+            if at >= 0 and at in token_bounds and text.startswith(marker, at + 1) and \
+                    text[at] in gazetteer.abbreviations and \
+                    all(HAN.match(ch) for ch in text[at + 1 + len(marker):c.start]):
+                found.append(Candidate(at, c.end, "GPE", text[at:c.end], "", RULE))
+                break
+    return found
+

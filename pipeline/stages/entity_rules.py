@@ -11,7 +11,8 @@ import re
 from dataclasses import replace
 
 from .entity_candidates import DASH, HAN, MODEL, RULE, Candidate
-from .latin_names import latin_names
+from .event_names import event_candidates
+from .latin_names import latin_name_label, latin_names
 from .product_names import product_candidates
 
 _QUOTED = re.compile(r"(“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|『[^『』\n]{1,30}』|\"[^\"\n]{1,30}\")")
@@ -50,17 +51,16 @@ def rule_candidates(text: str, working_tokens, entities: list[Candidate], resour
         if provision.search(text, 0, match.start()):
             found.append(Candidate(match.start(1), match.end(1), "LAW", match.group(1), "", RULE))
     found += _titles_again(text, found, {b for token in working_tokens for b in token})
-    found += _quoted_events(text, rules)
     found += _quoted_facilities(text, rules)
-    found += _named_events(text, entities, rules)
-    found += _headed_events(text, working_tokens, entities, rules, resources.word_tags)
+    found += event_candidates(text, working_tokens, entities, rules, resources.word_tags)
     titles = {c.start for c in found}
     found += _suffixed_names(text, working_tokens, entities, rules, resources.word_tags)
     found += _generic_org_bodies(text, entities, rules)
-    found += _headed_org_names(text, working_tokens, entities, rules, resources.word_tags)
+    found += _headed_org_names(text, working_tokens, entities, rules, resources.word_tags, entities + found)
     found += _bare_laws(text, working_tokens, rules, titles)
     found += _named_acts(text, working_tokens, rules, resources.word_tags, titles)
     found += _deictic_places(text)
+    found += _numbered_institutions(text, entities, rules)
     found += _group_names(text, working_tokens, entities, rules, resources.gazetteer)
     found += _standalone_bodies(text, working_tokens, entities, rules)
     found += _surnames_with_titles(text, working_tokens, entities, rules, resources.word_tags, resources.gazetteer)
@@ -102,22 +102,6 @@ def _titles_again(text: str, titles: list[Candidate], token_bounds: set[int]) ->
     return found
 
 
-def _quoted_events(text: str, rules: dict) -> list[Candidate]:
-    """代号为“通道”, “防线”演习, 司令部推演“联盟盾牌—2005”: the name inside the quotes."""
-    cues = tuple(sorted(rules["codename_cues"], key=len, reverse=True))
-    heads = tuple(sorted(rules["quoted_event_heads"], key=len, reverse=True))
-    found = []
-    event_heads = tuple(rules["event_heads"] + rules["headed_events"]["heads"] + rules["quoted_event_endings"])
-    speech = rules["quoted_speech_words"]
-    for match in _QUOTED.finditer(text):
-        inner = match.group()[1:-1]
-        if text.endswith(cues, 0, match.start()) or text.endswith(heads, 0, match.start()) or \
-                text.startswith(heads, match.end()) or \
-                (len(inner) > 2 and inner.endswith(event_heads) and not any(w in inner for w in speech)):
-            found.append(Candidate(match.start() + 1, match.end() - 1, "EVENT", match.group()[1:-1], "", RULE))
-    return found
-
-
 def _quoted_facilities(text: str, rules: dict) -> list[Candidate]:
     """建成「望祭殿」, 「怀抱爽」亭: a quoted name that ends in a building's word, or that one
     follows, is a facility (the name inside the quotes)."""
@@ -130,92 +114,6 @@ def _quoted_facilities(text: str, rules: dict) -> list[Candidate]:
         if any(inner.endswith(e) and len(inner) > len(e) for e in endings) or \
                 (text[match.end():match.end() + 1] in endings and not text.startswith(endings, match.end() + 1)):
             found.append(Candidate(match.start() + 1, match.end() - 1, "FAC", inner, "", RULE))
-    return found
-
-
-_ORDINAL = r"第[\d零〇一二三四五六七八九十百]+[届次]"
-_ORDINAL_AT_END = re.compile(rf"{_ORDINAL}$")  # 第37届 | 东盟峰会: numbering written before a name
-
-
-def _named_events(text: str, entities: list[Candidate], rules: dict) -> list[Candidate]:
-    """明斯克峰会, 伊斯坦堡北约峰会, 第37届东盟峰会, 汉光35号演习, 金砖国家领导人第六次会晤:
-    a chain of place or organisation names, optional numbering, and an event head."""
-    heads = "|".join(map(re.escape, sorted(rules["event_heads"], key=len, reverse=True)))
-    infixes = "|".join(map(re.escape, rules["event_infixes"]))
-    after = re.compile(rf"(?:{infixes})?(?:{_ORDINAL}|\d+号)?(?:{heads})")
-    by_end = {c.end: c for c in entities if c.label in ("GPE", "LOC", "ORG")}
-    found = []
-    for c in entities:
-        if c.label not in ("GPE", "LOC", "ORG"):
-            continue
-        match = after.match(text, c.end)
-        if match is None:
-            continue
-        start = c.start
-        while True:  # 伊斯坦堡北约峰会, 中国—东盟领导人会议: chain back over adjacent names
-            joint = start - 1 if start and text[start - 1] in DASH and start - 1 in by_end else start
-            if joint in by_end and by_end[joint].start < start:
-                start = by_end[joint].start
-            else:
-                break
-        numbered = _ORDINAL_AT_END.search(text, max(0, start - 6), start)
-        if numbered:
-            start = numbered.start()
-        start = _event_year(text, start)
-        found.append(Candidate(start, match.end(), "EVENT", text[start:match.end()], "", RULE))
-    return found
-
-
-_EVENT_YEAR = re.compile(r"\d{4} ?年 ?$")
-_COORDINATED_YEAR = re.compile(r"年[和与及、至到—–-]$")
-
-
-def _event_year(text: str, start: int) -> int:
-    """2016年总统大选, 1996 年雅典奥运: a year written before an event's name belongs to the name,
-    unless it is one of several (1996年和2000年奥运会: the years are dates)."""
-    m = _EVENT_YEAR.search(text, max(0, start - 7), start)
-    if not m or _COORDINATED_YEAR.search(text, max(0, m.start() - 2), m.start()):
-        return start
-    return m.start()
-
-
-def _headed_events(text, working_tokens, entities, rules, word_tags) -> list[Candidate]:
-    """举重世锦赛, 中美贸易战, 第九届全国运动会, 2016年总统大选, 慕尼黑政变: a word ending in an event
-    head (or the head after up to two name words), with the numbering or year written before it.
-    A head alone (一场战争, 这次大选) is no name; a war, revolution, incident or movement needs a
-    name before it (鸦片战争, 中美贸易战, 南京大屠杀, not 综合战役 or 体育运动)."""
-    spec = rules["headed_events"]
-    heads = tuple(sorted(spec["heads"], key=len, reverse=True))
-    needs_name = tuple(spec["heads_needing_a_name"])
-    word_classes, name_classes = set(spec["name_word_tags"]) | {"?"}, set(rules["name_word_tags"]) | {"nr", "j", "?"}
-    stop_words = set(spec["modifier_stops"])
-    names_by_end = {c.end: c for c in entities if c.label in ("GPE", "LOC", "ORG", "FAC") and c.end > c.start}
-    found = []
-    for k, (start, end) in enumerate(working_tokens):
-        word = text[start:end]
-        head = next((h for h in heads if word.endswith(h)), None)
-        if head is None:
-            continue
-        # A word the dictionary does not know (寺田屋, 元弘之乱: the segmenter's guess) is a name's.
-        first, named = k, len(word) > len(head) and word_tags.get(word, "?") in name_classes
-        while first > 0 and k - first < 2:
-            s, e = working_tokens[first - 1]
-            prev = text[s:e]
-            if not all(HAN.match(ch) for ch in prev) or prev in stop_words or \
-                    word_tags.get(prev, "?") not in word_classes:
-                break
-            named = named or word_tags.get(prev, "?") in name_classes
-            first -= 1
-        name_start = working_tokens[first][0]
-        while name_start in names_by_end:  # 中美贸易战: names before the words are in it
-            name_start, named = names_by_end[name_start].start, True
-        numbered = _ORDINAL_AT_END.search(text, max(0, name_start - 6), name_start)
-        prefixed = _event_year(text, numbered.start() if numbered else name_start)
-        bare = first == k and len(word) == len(head) and name_start == start and prefixed == start
-        if bare or (head.endswith(needs_name) and not named):
-            continue  # 大选 alone is no name; 2016年总统大选 and 第九届全国运动会 are
-        name_start = prefixed
-        found.append(Candidate(name_start, end, "EVENT", text[name_start:end], "", RULE))
     return found
 
 
@@ -242,8 +140,10 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
     generic = set(rules["latin_names"]["generic_acronyms"])
     latin_bases = [Candidate(m.start(), m.end(), "ORG", m.group(), "", RULE)
                    for m in _LATIN_BASE.finditer(text)
-                   if m.group() not in generic and HAN.match(text[m.end():m.end() + 2].lstrip(" ")[:1] or " ")]
+                   if m.group() not in generic and HAN.match(text[m.end():m.end() + 2].lstrip(" ")[:1] or " ")
+                   and latin_name_label(m.group(), rules["latin_names"]) not in ("FAC", "EVENT")]
     person_law_heads = tuple(rules["person_law_heads"])
+    token_end_at_start = dict(working_tokens)
     for k, c in enumerate([*entities, *latin_bases]):
         from_latin = k >= len(entities)
         # One-character abbreviations (俄—白防空集团) modify a description, they do not start a name.
@@ -266,6 +166,8 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
                 break  # 中国|香港: a place whose name ends like a head (港) is a second place
             if head and text.endswith(role_phrases, c.start, e):
                 break  # 罗马帝国政治中心: the place's role, not a body's name
+            if head and word == head[0] and _verb_not_head(text, e, word, token_end_at_start, word_tags):
+                break  # 在威灵组织了集会: the head word is the verb of the sentence
             if head:
                 best = (e, head[1])
             elif from_latin and word_tags.get(word) not in ("n", "vn"):
@@ -282,7 +184,16 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
     return found
 
 
-def _headed_org_names(text, working_tokens, entities, rules, word_tags) -> list[Candidate]:
+def _verb_not_head(text: str, end: int, word: str, token_end_at_start: dict, word_tags: dict) -> bool:
+    """A head word the dictionary knows as a verb (组织) is the verb of the clause when an aspect
+    particle (在威灵组织了多场集会) or its object (西弗吉尼亚组织集会) follows it."""
+    if word_tags.get(word) != "v":
+        return False
+    following = text[end:token_end_at_start.get(end, end)]
+    return text[end:end + 1] in ("了", "着", "过") or word_tags.get(following) in ("n", "vn")
+
+
+def _headed_org_names(text, working_tokens, entities, rules, word_tags, names_so_far) -> list[Candidate]:
     """紧急状态协调委员会, 国家奈米元件实验室: noun words ending in an organisation head.
 
     A name already found stops the walk back (杜尚别 | 集体安全委员会): names built on a place are
@@ -292,8 +203,30 @@ def _headed_org_names(text, working_tokens, entities, rules, word_tags) -> list[
     stop_tags = set(rules["suffixed_name_stop_tags"])
     stop_words = set(rules["bare_law_stops"]) | set(rules["generic_org_heads"])
     name_verbs = set(rules["name_verbs"])
+    units = rules["academic_units"]
+    unit_heads = tuple(sorted(units["heads"], key=len, reverse=True))
+    # 资讯学院, 法学部: a school's units are named by their field alone, in a text about the school
+    names_a_school = any(c.label == "ORG" and text.endswith(tuple(units["school_heads"]), c.start, c.end)
+                         for c in names_so_far)
     found = []
     for k, (start, end) in enumerate(working_tokens):
+        unit = names_a_school and next((h for h in unit_heads if text.endswith(h, start, end)), None)
+        if unit and any(c.start < end and start <= c.end for c in entities):
+            unit = None  # 印第安那大学教育学院: a longer name found holds it (or stands right before it)
+        if unit and end - start == len(unit):
+            first = k  # 电脑|学系, 产学|创新|研究|学院: field words before the unit's head
+            while first > 0 and k - first < 3 and working_tokens[first - 1][0] not in named and \
+                    word_tags.get(text[working_tokens[first - 1][0]:working_tokens[first - 1][1]]) in units["field_tags"]:
+                first -= 1
+            if first < k:
+                name_start = working_tokens[first][0]
+                found.append(Candidate(name_start, end, "ORG", text[name_start:end], "", RULE))
+                continue
+        if unit and end - start > len(unit) and word_tags.get(text[start:end]) in ("nt", *units["field_tags"]) and \
+                start not in named and not (k and _name_word(text[working_tokens[k - 1][0]:start], word_tags,
+                                                             units["name_tags_before"])):
+            found.append(Candidate(start, end, "ORG", text[start:end], "", RULE))  # 、法科大学以及
+            continue
         if not text[start:end].endswith(heads):
             continue
         first = k
@@ -308,6 +241,13 @@ def _headed_org_names(text, working_tokens, entities, rules, word_tags) -> list[
         if (first < k or end - start > 4) and end - name_start >= 5:
             found.append(Candidate(name_start, end, "ORG", text[name_start:end], "", RULE))
     return found
+
+
+def _name_word(word: str, word_tags: dict, name_tags) -> bool:
+    """A word of a name's: tagged so by the dictionary, or three characters or more it does not know
+    (吉佳利: the segmenter's guess at a name; not 另有)."""
+    tag = word_tags.get(word)
+    return tag in name_tags if tag is not None else len(word) >= 3 and all(HAN.match(ch) for ch in word)
 
 
 def _words_after(working_tokens, position: int, limit: int = 5) -> list[tuple[int, int]]:
@@ -387,6 +327,21 @@ def _named_acts(text: str, working_tokens, rules: dict, word_tags, taken_starts:
         name_start = working_tokens[first][0]
         if name_start not in taken_starts:
             found.append(Candidate(name_start, end, "LAW", text[name_start:end], "", RULE))
+    return found
+
+
+def _numbered_institutions(text: str, entities: list[Candidate], rules: dict) -> list[Candidate]:
+    """第三高等学校, 北京市第四中学, 第一人民医院: schools and hospitals named by a number (with
+    the place or organisation written right before them)."""
+    heads = "|".join(map(re.escape, sorted(rules["numbered_institution_heads"], key=len, reverse=True)))
+    before = {c.end: c for c in entities if c.label in ("GPE", "ORG")}
+    found = []
+    modifiers = "|".join(map(re.escape, rules["numbered_institution_modifiers"]))
+    for m in re.finditer(rf"第[\d{_NUMERALS}]+(?:{modifiers})?(?:{heads})", text):
+        if any(c.label == "ORG" and c.start <= m.start() and m.end() <= c.end for c in entities):
+            continue  # 北京市第四中学, found whole
+        start = before[m.start()].start if m.start() in before else m.start()
+        found.append(Candidate(start, m.end(), "ORG", text[start:m.end()], "", RULE))
     return found
 
 

@@ -6,9 +6,11 @@ Two kinds:
   a language label and followed by an acronym (德国环境与自然保护联盟(德文：Bund für Umwelt und
   Naturschutz Deutschland e.V., BUND), 伊丽莎白·沃伦(Elizabeth Warren), 《谍戒》（The Spyring）):
   each item is that name again, with its label and canonical name;
-- a **free-standing** name: two to four capitalised words are a person (an organisation when the
-  last word is an organisation word, data ``latin_names.organisation_words``), and one capitalised
-  word is a person when it is part of a Latin person's name found in the text.
+- a **free-standing** name: two to four capitalised words, an initial among them (Michael W.
+  Caldwell) or a connector (University of Michigan) between them, are a person, unless a head word
+  says otherwise (data ``latin_names``): an organisation's (Boston Globe, University of …), a
+  facility's (Wesbanco Arena) or an event's (World Post Day); a degree (Master of Fine Arts) is no
+  name. One capitalised word is a person when it is part of a Latin person's name found in the text.
 """
 from __future__ import annotations
 
@@ -17,7 +19,12 @@ import re
 from .entity_candidates import RULE, Candidate
 
 _LATIN_WORD = r"[A-ZА-ЯЁ][a-zа-яё]+(?:[-'][A-Za-zА-Яа-яЁё][a-zа-яё]*)*"
-_LATIN_NAME = re.compile(rf"(?<![A-Za-zА-Яа-яЁё0-9]){_LATIN_WORD}(?: {_LATIN_WORD}){{0,3}}(?![A-Za-zА-Яа-яЁё0-9])")
+_INITIAL = r"[A-ZА-ЯЁ]\."
+_CONNECTORS = ("of", "and", "for", "the", "de", "la", "van", "von", "der", "du", "da")
+_CONNECTOR = "|".join(_CONNECTORS)
+_LATIN_NAME = re.compile(rf"(?<![A-Za-zА-Яа-яЁё0-9.]){_LATIN_WORD}"
+                         rf"(?: (?:(?:{_CONNECTOR}) )?(?:{_LATIN_WORD}|{_INITIAL}(?= [A-ZА-ЯЁ]))){{0,4}}"
+                         rf"(?![A-Za-zА-Яа-яЁё0-9])")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&.\-]{1,9}")
 # One item of a gloss: Latin or Cyrillic words (lower-case ones too: für, of the), digits and the
 # punctuation names carry (e.V., O'Brien, Rolls-Royce, Wałęsa); it starts with a capital letter
@@ -32,18 +39,36 @@ def latin_names(text: str, entities: list[Candidate], rules: dict) -> list[Candi
     spec = rules["latin_names"]
     found = gloss_names(text, entities, tuple(spec["language_labels"]))
     glossed = {i for c in found for i in range(c.start, c.end)}
-    org_words = set(spec["organisation_words"])
     names = list(_LATIN_NAME.finditer(text))
     for m in names:
         if " " in m.group() and m.start() not in glossed:
-            label = "ORG" if m.group().rsplit(" ", 1)[-1] in org_words else "PERSON"
-            found.append(Candidate(m.start(), m.end(), label, m.group(), "", RULE))
+            label = latin_name_label(m.group(), spec)
+            if label:
+                found.append(Candidate(m.start(), m.end(), label, m.group(), "", RULE))
     person_words = {w for c in found if c.label == "PERSON" for w in text[c.start:c.end].split(" ")}
     taken = {i for c in found for i in range(c.start, c.end)}
     for m in names:
         if " " not in m.group() and m.group() in person_words and m.start() not in taken:
             found.append(Candidate(m.start(), m.end(), "PERSON", m.group(), "", RULE))
     return found
+
+
+def latin_name_label(name: str, spec: dict) -> str | None:
+    """The label of a free-standing Latin name of two words or more by its head words: the last
+    word (Boston Globe, Wesbanco Arena, World Post Day) or, before a connector, the first
+    (University of Michigan); a degree is no name (Master of Fine Arts), and a name with a
+    connector and no head word is none either (Museum-less phrases such as Pride and Prejudice
+    would be guesses)."""
+    words = name.split(" ")
+    if words[0] in spec["degree_words"]:
+        return None
+    heads = [words[-1]] + ([words[0]] if any(w in _CONNECTORS for w in words) else [])
+    for label, key in (("ORG", "organisation_words"), ("FAC", "facility_words"), ("EVENT", "event_words")):
+        if any(h in spec[key] for h in heads):
+            return label
+    if any(w in _CONNECTORS and w not in ("de", "van", "von", "der", "du", "da", "la") for w in words):
+        return None
+    return "PERSON"
 
 
 def gloss_names(text: str, entities: list[Candidate], language_labels: tuple[str, ...]) -> list[Candidate]:

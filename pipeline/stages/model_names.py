@@ -28,6 +28,7 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
     trailing_titles = tuple(sorted(person_names["trailing_titles"] + person_names["titles"], key=len, reverse=True))
     continuation = continuation_pattern(person_names)
     generic_nouns = set(rules["model_generic_nouns"])
+    not_person_endings = tuple(person_names["not_person_endings"])
     edge_particles = set(rules["model_edge_particles"])
     leading_classifiers = set(rules["model_leading_classifiers"])
     group_heads = tuple(rules["model_group_heads"])
@@ -73,6 +74,8 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
             if not surface or not HAN.search(surface) or surface in stoplist or surface in generic_nouns or \
                     any(surface.startswith(w) and len(surface) - len(w) <= 1 for w in stoplist if len(w) > 1):
                 continue
+            if label == "PERSON" and ("的" in surface or surface.endswith(not_person_endings)):
+                continue  # 大象的意思, 沧龙亚科: a phrase or a taxon, no person's name
             if surface.endswith(group_heads) and len(surface) > 2 and label != "PERSON":
                 label = "NORP"  # 奥罗奇族, 汉族: an ethnic group, not an organisation
             if _not_a_name(surface, label, view.working, start, end, resources):
@@ -97,6 +100,9 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
             if entry is not None:
                 found.append(Candidate(start, end, entry.label, entry.canonical, entry.kb_id, MODEL))
                 continue
+            if label != "PERSON" and looks_like_person(surface, person_names) and \
+                    (continuation.match(view.working, end) or _regnal_base(surface, continuation)):
+                label = "PERSON"  # 查士丁尼一世, 瓦伦丁尼安|三世: a regnal number or epithet makes a ruler
             if label == "PERSON" and _place_in_context(surface, view.working, start, end, rules):
                 label = "GPE"  # 在萨克森, 米尔豪森附近: a transliterated name used as a place
             if label in ("PLACE", "LOC") and _japanese_name(surface, rules["person_names"]) and \
@@ -121,8 +127,19 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
 
 def continuation_pattern(person_names: dict) -> re.Pattern:
     """A regnal number (三世) or an epithet (大帝) after a person's name."""
-    regnal = "|".join(map(re.escape, person_names["regnal_suffixes"]))
-    return re.compile("|".join([rf"[一二三四五六七八九十]+(?:{regnal})", *map(re.escape, person_names["epithets"])]))
+    return _continuation(tuple(person_names["regnal_suffixes"]), tuple(person_names["epithets"]))
+
+
+@lru_cache(maxsize=4)
+def _continuation(regnal_suffixes: tuple, epithets: tuple) -> re.Pattern:
+    regnal = "|".join(map(re.escape, regnal_suffixes))
+    return re.compile("|".join([rf"[一二三四五六七八九十]+(?:{regnal})", *map(re.escape, epithets)]))
+
+
+def _regnal_base(surface: str, continuation: re.Pattern) -> str:
+    """查士丁尼一世 → 查士丁尼, 君士坦丁大帝 → 君士坦丁: the name before a regnal number or epithet
+    that ends ``surface`` (two characters at least), or "" where none does."""
+    return next((surface[:k] for k in range(2, len(surface) - 1) if continuation.fullmatch(surface, k)), "")
 
 
 def _name_continued(text: str, end: int, continuation: re.Pattern, bounds: list[int], word_tags: dict) -> int:
@@ -205,14 +222,17 @@ def one_label_per_name(text: str, candidates: list[Candidate], rules: dict) -> l
     for c in candidates:
         if c.kb_id:
             continue
-        weight = 1
+        weight, label = 1, c.label
         if c.label == "PERSON" and (text.endswith(titles, 0, c.start) or text.startswith(verbs, c.end)):
             weight = 2
+        elif c.label != "PERSON" and text.endswith(titles, 0, c.start) and \
+                looks_like_person(text[c.start:c.end], names):
+            weight, label = 2, "PERSON"  # 首领阿拉里克: a title before a foreign name says person, whatever the model said
         elif c.label == "GPE" and (text.endswith(tuple(context["before"]), 0, c.start) or
                                    text.startswith(tuple(context["after"]), c.end)):
             weight = 2
         tally = votes.setdefault(text[c.start:c.end], {})
-        tally[c.label] = tally.get(c.label, 0) + weight
+        tally[label] = tally.get(label, 0) + weight
     chosen = {}
     for surface, tally in votes.items():
         if surface in short_forms:
@@ -309,6 +329,7 @@ def _windows(start: int, end: int, size: int) -> list[tuple[int, int]]:
 
 def _person_evidence(surface: str, text: str, start: int, end: int, resources: "EntityResources") -> bool:
     names = resources.rules["person_names"]
+    surface = _regnal_base(surface, continuation_pattern(names)) or surface  # 查士丁尼|一世
     if looks_like_person(surface, names) or resources.word_tags.get(surface, "").startswith("nr"):
         return True
     titles, verbs = tuple(names["titles"]), tuple(names["speech_verbs"])

@@ -178,10 +178,35 @@ def find_numbers(view: TextView, dates: Iterable = (), entities: Iterable = (),
                 and not tables.half_word_hosts.ending(text, reading.end):
             continue  # 多数|人, 少数党: a numeral inside a dictionary word (but 过|半数)
         readings.append(reading)
+    for reading in _shared_units(text, list(readings), tables):
         start, end = view.to_original(reading.start, reading.end)
         mentions.append(NumberMention(start, end, view.original[start:end], reading.label,
                                       reading.value, _unit_as_written(view, reading), reading.approx))
     return mentions
+
+
+def _shared_units(text: str, readings: list[_Reading], tables: _Tables) -> list[_Reading]:
+    """1、5、10和100法郎, 12到25公尺, 3至5万元: bare numbers coordinated with a last one that has a
+    unit share its label and unit (and the 万 or 亿 written before that unit)."""
+    joiners = tables.data["shared_unit_joiners"]
+    out = list(readings)
+    k = len(out) - 1
+    while k > 0:
+        last = out[k]
+        first = k
+        while first > 0 and out[first - 1].label == "CARDINAL" and not out[first - 1].unit and \
+                text[out[first - 1].end:out[first].start] in joiners:
+            first -= 1
+        if first < k and last.unit and last.label in ("MONEY", "QUANTITY", "PERCENT"):
+            written = text[last.number_start if last.number_start >= 0 else last.start:last.end]
+            multiplier = next((m for m, v in tables.data["shared_unit_multipliers"].items()
+                               if written.removesuffix(last.unit).endswith(m)), None)
+            factor = tables.data["shared_unit_multipliers"][multiplier] if multiplier else 1
+            for i in range(first, k):
+                r = out[i]
+                out[i] = _Reading(r.start, r.end, last.label, tidy(r.value * factor), last.unit, r.approx, r.number_start)
+        k = first - 1 if first < k else k - 1
+    return out
 
 
 def _unit_as_written(view: TextView, reading: _Reading) -> str | None:
@@ -548,6 +573,8 @@ def _identifier(text: str, pos: int, end: int, tables: _Tables) -> bool:
         return True  # ISO 9001, Windows 11
     if after and after in "-:/_." and text[end + 1:end + 2].isdigit():
         return True  # 7-11, 2345-6789, 5:00, 3.2.1
+    if _in_web_address(text, pos, end):
+        return True  # www.example.org/79-st/: a web address's digits
     core = text[pos:end]
     if len(core) > 1 and core[0] == "0" and core[1].isdigit():
         return True  # 007, 010: codes keep their leading zero
@@ -557,6 +584,22 @@ def _identifier(text: str, pos: int, end: int, tables: _Tables) -> bool:
         if at >= 0 and all(ch in tables.data["identifier_links"] for ch in window[at + len(cue):]):
             return True
     return False
+
+
+_URL_CHARS = re.compile(r"[A-Za-z0-9.\-:/_%?=&#~+]")
+_WEB_ADDRESS = re.compile(r"(?:https?://|www\.|[a-z0-9-]+\.(?:com|org|net|edu|gov|int|[a-z]{2})/)", re.IGNORECASE)
+
+
+def _in_web_address(text: str, pos: int, end: int) -> bool:
+    """The number is inside a run of address characters that holds a scheme, www. or a domain and
+    a path (www.bcrg-guinee.org/79-st/70-historique)."""
+    start = pos
+    while start > 0 and _URL_CHARS.match(text[start - 1]):
+        start -= 1
+    stop = end
+    while stop < len(text) and _URL_CHARS.match(text[stop]):
+        stop += 1
+    return start < pos and "/" in text[start:stop] and _WEB_ADDRESS.search(text, start, stop) is not None
 
 
 def _identifier_end(text: str, end: int) -> int:
