@@ -657,6 +657,11 @@ def test_a_unit_word_is_no_organisation_without_a_school_in_the_text(run):
     ("他考入第二高等學校。", "第二高等學校", "ORG"),                    # a school named by its number
     ("日本利用甲午戰爭的賠款建校。", "甲午戰爭", "EVENT"),              # no common noun before a whole name
     ("羅馬尼亞總統選舉結果公布。", "羅馬尼亞總統選舉", "EVENT"),
+    ("食物及衞生局發言人說。", "食物及衞生局", "ORG"),                  # a bureau of two fields
+    ("佛教起源於印度。", "佛教", "NORP"),                               # a religion by name
+    ("他住在大環道附近，常去佛光街。", "大環道", "FAC"),                  # roads the model calls places
+    ("2017世界大學運動會在臺北舉行。", "2017世界大學運動會", "EVENT"),    # a bare year before an event
+    ("雙方舉行了新加坡會談。", "新加坡會談", "EVENT"),
 ])
 def test_named_days_colonies_numbered_schools_and_elections(run, sentence, text, label):
     assert (text, label) in ents(run(sentence)), ents(run(sentence))
@@ -668,6 +673,10 @@ def test_named_days_colonies_numbered_schools_and_elections(run, sentence, text,
     ("國際社會日益關注此事。", "國際社會日"),
     ("該酋長國面積很小。", "酋長國"),                 # a polity's head word alone
     ("其中屬日本最多。", "中屬日本"),                 # no colony inside 其中
+    ("保安局及入境事務處表示。", "保安局及入境事務處"),  # two bodies, not one
+    ("中國佛教協會成立。", "佛教"),                   # a religion inside an organisation's name
+    ("他買了茶杯。", "茶杯"),                         # a common word before 杯 makes no cup
+    ("雙方在新加坡及馬來西亞簽署協議。", "馬來西亞簽署"),  # 签署 is a verb, no bureau's head
 ])
 def test_kinds_that_are_no_names(run, sentence, not_text):
     found = ents(run(sentence))
@@ -677,3 +686,7 @@ def test_kinds_that_are_no_names(run, sentence, not_text):
 def test_a_ruler_with_a_regnal_number_is_a_person_with_our_model(run_ours):
     found = ents(run_ours("霍諾留扶立瓦倫丁尼安三世為帝。查士丁尼一世下令編纂法典。"))
     assert {("瓦倫丁尼安三世", "PERSON"), ("查士丁尼一世", "PERSON")} <= set(found), found
+
+
+def test_a_province_ending_in_dao_stays_a_place(run):
+    assert ("北海道", "GPE") in ents(run("他去北海道旅行。")), ents(run("他去北海道旅行。"))

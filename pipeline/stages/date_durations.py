@@ -127,7 +127,8 @@ def read_set(text: str, pos: int, tables: DateTables) -> Phrase | None:
     m = tables.set.match(text, pos)
     if not m:
         return None
-    n = parse_number(m["num"]) if m["num"] else 1
+    number = m["num"] or m["spaced"]
+    n = parse_number(number) if number else 1
     if not n:
         return None
     template = d["set_units"][m["unit"]]

@@ -105,7 +105,9 @@ class DateTables:
         markers = _alternation(d["era_period_markers"])
         self.era_period = re.compile(rf"(?P<era>{_alternation(reigns)})(?:(?P<word>{_alternation(d['era_period_words'])})"
                                      rf"|(?=(?:{markers}))(?!(?:{markers})(?:{_alternation(d['era_period_marker_blocked_followers'])})))")
-        self.set = re.compile(rf"{re.escape(d['set_prefix'])}(?P<num>{_NUM})?(?P<unit>{_alternation(d['set_units'])})")
+        # 每 2 年: translated text spaces Arabic digits
+        self.set = re.compile(rf"{re.escape(d['set_prefix'])}(?:(?P<num>{_NUM})|(?: (?P<spaced>\d+) ?))?"
+                              rf"(?P<unit>{_alternation(d['set_units'])})")
         self.set_fixed = re.compile(_alternation(d["set_fixed"]))
         self.present = re.compile(_alternation(d["present_ref"]))
         self.same = re.compile(_alternation(d["anaphoric_same"]))

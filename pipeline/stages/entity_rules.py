@@ -106,11 +106,12 @@ def _quoted_facilities(text: str, rules: dict) -> list[Candidate]:
     """建成「望祭殿」, 「怀抱爽」亭: a quoted name that ends in a building's word, or that one
     follows, is a facility (the name inside the quotes)."""
     endings = tuple(rules["model_fac_endings"])
+    codenames = tuple(rules["codename_cues"])
     found = []
     for match in _QUOTED.finditer(text):
         inner = match.group()[1:-1]
-        if not HAN.search(inner):
-            continue
+        if not HAN.search(inner) or text.endswith(codenames, 0, match.start()):
+            continue  # 代号为“通道”: an operation's codename, not a road
         if any(inner.endswith(e) and len(inner) > len(e) for e in endings) or \
                 (text[match.end():match.end() + 1] in endings and not text.startswith(endings, match.end() + 1)):
             found.append(Candidate(match.start() + 1, match.end() - 1, "FAC", inner, "", RULE))
@@ -203,6 +204,8 @@ def _headed_org_names(text, working_tokens, entities, rules, word_tags, names_so
     stop_tags = set(rules["suffixed_name_stop_tags"])
     stop_words = set(rules["bare_law_stops"]) | set(rules["generic_org_heads"])
     name_verbs = set(rules["name_verbs"])
+    bureau_heads = tuple(rules["joined_field_bodies"]["heads"])
+    joiners = set(rules["joined_field_bodies"]["joiners"])
     units = rules["academic_units"]
     unit_heads = tuple(sorted(units["heads"], key=len, reverse=True))
     # 资讯学院, 法学部: a school's units are named by their field alone, in a text about the school
@@ -227,17 +230,25 @@ def _headed_org_names(text, working_tokens, entities, rules, word_tags, names_so
                                                              units["name_tags_before"])):
             found.append(Candidate(start, end, "ORG", text[start:end], "", RULE))  # 、法科大学以及
             continue
-        if not text[start:end].endswith(heads):
+        headed = text.endswith(heads, start, end)
+        bureau = text.endswith(bureau_heads, start, end) and word_tags.get(text[start:end], "n") in ("n", "nt", "nz")
+        if not headed and not bureau:
             continue
-        first = k
+        first, crossed = k, False
         while first > 0 and k - first < 5:
             s, e = working_tokens[first - 1]
             word = text[s:e]
-            if not all(HAN.match(ch) for ch in word) or word in stop_words or s in named or \
-                    (word_tags.get(word) in stop_tags and word not in name_verbs):
-                break
+            field = text[working_tokens[first - 2][0]:working_tokens[first - 2][1]] if first >= 2 else ""
+            joined = bureau and word in joiners and word_tags.get(field) in ("n", "vn") and \
+                not field.endswith(bureau_heads)  # not 保安局|及|入境事务处: two bodies
+            if not joined and (not all(HAN.match(ch) for ch in word) or word in stop_words or s in named or
+                               (word_tags.get(word) in stop_tags and word not in name_verbs)):
+                break  # 运输及房屋局: a bureau named after two fields joined by 及
+            crossed = crossed or joined
             first -= 1
         name_start = working_tokens[first][0]
+        if not headed and not crossed:
+            continue  # a bureau's head alone makes no name here (交通局): only one the joiner marks
         if (first < k or end - start > 4) and end - name_start >= 5:
             found.append(Candidate(name_start, end, "ORG", text[name_start:end], "", RULE))
     return found
@@ -397,6 +408,12 @@ def _group_names(text: str, working_tokens, entities: list[Candidate], rules: di
     for m in re.finditer(groups, text):
         start = orgs_by_end[m.start()].start if m.start() in orgs_by_end else m.start()  # 圣公会基督教徒
         found.append(Candidate(start, m.end(), "NORP", text[start:m.end()], "", RULE))
+    religions = "|".join(map(re.escape, sorted(spec["religions"], key=len, reverse=True)))
+    religion_blocked = tuple(spec["religion_blocked_followers"])
+    for m in re.finditer(religions, text):
+        if m.start() in starts and not text.startswith(religion_blocked, m.end()) and not any(c.start <= m.start() and m.end() <= c.end and c.end - c.start > len(m.group())
+                                           for c in entities if c.label in ("ORG", "FAC", "EVENT", "WORK_OF_ART")):
+            found.append(Candidate(m.start(), m.end(), "NORP", m.group(), "", RULE))  # 佛教, not 中国佛教协会
     return found
 
 

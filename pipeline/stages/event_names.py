@@ -45,6 +45,8 @@ def _named_events(text: str, entities: list[Candidate], rules: dict) -> list[Can
     infixes = "|".join(map(re.escape, rules["event_infixes"]))
     after = re.compile(rf"(?:{infixes})?(?:{_ORDINAL}|\d+号)?(?:{heads})")
     by_end = {c.end: c for c in entities if c.label in ("GPE", "LOC", "ORG")}
+    verb_heads = tuple(rules["event_heads_also_verbs"])
+    prepositions = tuple(rules["place_context"]["before"])
     found = []
     for c in entities:
         if c.label not in ("GPE", "LOC", "ORG"):
@@ -62,12 +64,15 @@ def _named_events(text: str, entities: list[Candidate], rules: dict) -> list[Can
         numbered = _ORDINAL_AT_END.search(text, max(0, start - 6), start)
         if numbered:
             start = numbered.start()
+        elif text.endswith(verb_heads, 0, match.end()) and text.endswith(prepositions, 0, start) and \
+                not text.startswith(tuple(rules["event_noun_followers"]), match.end()):
+            continue  # 在布鲁塞尔会谈: they met in Brussels (a verb); but 在新加坡会谈中, the talks
         start = _event_year(text, start)
         found.append(Candidate(start, match.end(), "EVENT", text[start:match.end()], "", RULE))
     return found
 
 
-_EVENT_YEAR = re.compile(r"\d{4} ?年 ?$")
+_EVENT_YEAR = re.compile(r"(?<!\d)\d{4} ?年? ?$")  # 2016年总统大选, 2017世界大学运动会
 _COORDINATED_YEAR = re.compile(r"年[和与及、至到—–-]$")
 
 

@@ -110,7 +110,8 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
                 label = "PERSON"  # 长谷川町子: the model reads the 町 of a given name as a place
             elif label == "PLACE":
                 label = place_label(surface, rules)
-            elif len(surface) > 2 and place_label(surface, rules) == "FAC":
+            elif len(surface) > 2 and place_label(surface, rules) == "FAC" and \
+                    not (label == "PERSON" and looks_like_person(surface, person_names)):
                 label = "FAC"  # 翔鸾阁, 信乐寺: a building, whatever else the model called it
             if label == "PERSON":
                 start = _surname_start(view.working, start, rules["person_names"]["japanese_surnames"])
@@ -357,8 +358,13 @@ def place_label(name: str, rules: dict) -> str:
     facilities (园区, 机场) and ORG for governments (幕府) the model calls places."""
     if any(name.endswith(s) and len(name) > len(s) for s in rules["suffixed_name_heads"]["FAC"] if len(s) > 1):
         return "FAC"
+    if any(name.endswith(s) and len(name) > len(s) for s in rules["model_org_over_fac_endings"]):
+        return "ORG"  # 北洋武备学堂: a school, though 堂 ends buildings' names
     if any(name.endswith(s) and len(name) > len(s) for s in rules["model_fac_endings"]):
         return "FAC"
+    if len(name) >= 3 and name.endswith(tuple(rules["model_road_endings"])) and \
+            not name.endswith(tuple(rules["model_fac_ending_exceptions"])):
+        return "FAC"  # 大环道, 佛光街: a road, not 北海道
     if any(name.endswith(s) and len(name) > len(s) for s in rules["model_org_endings"]):
         return "ORG"  # 镰仓幕府: a government the model calls a place
     if any(name.endswith(s) for s in rules["gpe_suffixes"]):

@@ -440,13 +440,17 @@ def _read_ordinal(text: str, pos: int, tables: _Tables, accepted) -> _Reading | 
     if not text.startswith(prefix, pos):
         return None
     start = pos + len(prefix)
+    if text[start:start + 1] == " " and text[start + 1:start + 2].isdigit():
+        start += 1  # 第 47 届: translated text spaces Arabic digits
     m = _NUMERAL.match(text, start)
     if not m:
         return None
     value = parse_number(m.group())
-    if value is None or tables.time_units.at(text, m.end()):
+    # 第 12 次: one space may stand between Arabic digits and what they rank
+    end = m.end() + (1 if m.group()[0].isdigit() and text[m.end():m.end() + 1] == " " and
+                     _HAN.match(text[m.end() + 1:m.end() + 2] or " ") else 0)
+    if value is None or tables.time_units.at(text, end):
         return _Reading(pos, m.end(), None) if m else None  # 第三年, 第二天: dates
-    end = m.end()
     run = re.match(r"[\u3400-\u9fff]{1,6}", text[end:end + 6])
     # A one-character head needs a word before it (第二工程处, but 第五局 is the fifth game).
     if run and any(run.group().startswith(w, k) for k in range(len(run.group()))
@@ -468,7 +472,7 @@ def _read_ordinal(text: str, pos: int, tables: _Tables, accepted) -> _Reading | 
     if word is not None and word[1] in tables.data["noun_tags"] \
             and word[0] - end <= tables.data["ordinal_noun_max_chars"]:
         return _Reading(pos, word[0], "ORDINAL", value, text[end:word[0]], False, start)  # 第17选区
-    return _Reading(pos, end, "ORDINAL", value, None, False, start)
+    return _Reading(pos, m.end(), "ORDINAL", value, None, False, start)
 
 
 def _read_first(text: str, pos: int, tables: _Tables, accepted) -> _Reading | None:

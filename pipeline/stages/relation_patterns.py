@@ -80,6 +80,7 @@ class Grammar:
     by_markers: tuple[str, ...]
     copulas: tuple[str, ...]
     relative_marker: str
+    predecessor_words: tuple
     apposition_markers: tuple[str, ...]
     appositive_openers: tuple[str, ...]
     modifier_heads: tuple[str, ...]
@@ -253,6 +254,7 @@ def _grammar(raw: dict, overrides: dict, source, convert) -> Grammar:
         appositive_openers=words("appositive_openers", False), locative_verbs=words("locative_verbs"),
         alias_brackets=brackets, alias_markers=words("alias_markers"),
         by_markers=words("by_markers"), copulas=words("copulas"), relative_marker=convert(marker),
+        predecessor_words=words("predecessor_words"),
         modifier_heads=words("modifier_heads"), state_counts=words("state_counts"), numerals=numerals,
         person_title_gap=_int(data["person_title_gap"], "person_title_gap",
                                                                       source),

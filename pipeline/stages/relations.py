@@ -84,6 +84,7 @@ class _Left:
     topic: list = field(default_factory=list)         # the topic of a passive or copula
     by_agents: bool = False
     copula: bool = False                              # the topic is the subject of a copula (X是A设立的Y)
+    predecessor: bool = False                         # ... of X的前身是…: the object after 的 is another one
     host: bool = False                                # the subject is a host right before the trigger
     inherited: list = field(default_factory=list)     # clause indexes that gave arguments
     shared_ids: set = field(default_factory=set)      # mentions taken from an earlier clause
@@ -190,6 +191,8 @@ class _Engine(_Phrases):
         if copula:  # X 是 A 每年举行的 …
             out.topic = self.nearest_group(cs, copula[-1], self.after_labels, placed)
             out.copula = bool(out.topic)
+            out.predecessor = bool(out.topic) and any(
+                w in self.text[out.topic[-1].end:copula[-1]] for w in g.predecessor_words)
             start = copula[-1] + 1
         by = self._find(g.by_markers, start, hit.start)
         if by and any(m.labels & self.after_labels for d in self._find([g.relative_marker], by[-1], hit.start)
@@ -263,8 +266,9 @@ class _Engine(_Phrases):
         args: dict[str, list] = {r.name: [] for r in self.p.roles}
         after_roles = [r for r in self.p.roles if r.kind == "entity" and r.position == "after"]
         before_roles = [r for r in self.p.roles if r.kind == "entity" and r.position == "before"]
-        # X是A共同成立的多边开发银行: the copula's topic is the one named; the noun after 的 describes it.
-        for m in left.topic if left.copula else obj or left.topic:
+        # X是A共同成立的多边开发银行: the copula's topic is the one named; the noun after 的 describes
+        # it; but X的前身是…建立的Y names another organisation, Y.
+        for m in left.topic if left.copula and not (obj and left.predecessor) else obj or left.topic:
             self._assign(args, after_roles, m, id(m) in left.shared_ids)
         subject, owners = list(left.subject), []
         if not obj and not left.topic and status == "none" and not left.by_agents:  # X于1999年成立
