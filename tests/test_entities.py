@@ -676,6 +676,7 @@ def test_named_days_colonies_numbered_schools_and_elections(run, sentence, text,
     ("保安局及入境事務處表示。", "保安局及入境事務處"),  # two bodies, not one
     ("中國佛教協會成立。", "佛教"),                   # a religion inside an organisation's name
     ("他買了茶杯。", "茶杯"),                         # a common word before 杯 makes no cup
+    ("日本海很冷。", "日本海軍"),                     # the sea stays the sea without 军
     ("雙方在新加坡及馬來西亞簽署協議。", "馬來西亞簽署"),  # 签署 is a verb, no bureau's head
 ])
 def test_kinds_that_are_no_names(run, sentence, not_text):
@@ -690,3 +691,28 @@ def test_a_ruler_with_a_regnal_number_is_a_person_with_our_model(run_ours):
 
 def test_a_province_ending_in_dao_stays_a_place(run):
     assert ("北海道", "GPE") in ents(run("他去北海道旅行。")), ents(run("他去北海道旅行。"))
+
+
+def test_a_people_named_with_the_word_after_a_model_place_is_one_norp(run_ours):
+    found = ents(run_ours("一些奧羅克族人住在薩哈林。"))
+    assert ("奧羅克族", "NORP") in found, found
+
+
+def test_an_interpunct_between_transliterated_parts_makes_a_person_with_our_model(run_ours):
+    found = ents(run_ours("主裁判米捷圖·干沙利斯執法比賽。"))
+    assert ("米捷圖·干沙利斯", "PERSON") in found, found
+
+
+def test_earth_and_the_sun_are_places(run):
+    found = ents(run("地球繞著太陽運行。"))
+    assert {("地球", "LOC"), ("太陽", "LOC")} <= set(found), found
+
+
+def test_a_class_named_after_its_first_ship_names_the_ship_alone(run):
+    found = ents(run("敷島是日本海軍的敷島級戰艦。敷島參加了黃海海戰。"))
+    assert {("敷島級", "PRODUCT"), ("日本海軍", "ORG"), ("黃海海戰", "EVENT")} <= set(found), found
+    assert [t for t, label in found if t == "敷島"] and all(label == "PRODUCT" for t, label in found if t == "敷島")
+
+
+def test_a_war_named_by_countries_short_names(run):
+    assert ("日俄戰爭", "EVENT") in ents(run("日俄戰爭於1904年爆發。"))

@@ -84,6 +84,16 @@ def cmd_resolve(draft_path: str, out_path: str) -> None:
     ordered = {"doc_id": data["doc_id"], "corpus": data["corpus"], "text_sha256": sha}
     for layer in ("entities", "dates", "numbers", "relations"):
         ordered[layer] = data.get(layer, [])
+    for layer, prefix in (("entities", "T"), ("dates", "D"), ("numbers", "N"), ("relations", "R")):
+        taken = {item["id"] for item in ordered[layer] if item.get("id")}
+        k = 0
+        for item in ordered[layer]:
+            if not item.get("id"):  # as the docstring promises: ids for items the draft left without
+                k += 1
+                while f"{prefix}{k}" in taken:
+                    k += 1
+                item["id"] = f"{prefix}{k}"
+                taken.add(item["id"])
     for layer in ("entities", "dates", "numbers"):
         for item in ordered[layer]:
             if not gold.span_text_needed(ordered, item):

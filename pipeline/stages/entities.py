@@ -289,6 +289,9 @@ def gazetteer_candidates(text: str, token_bounds: set[int], gazetteer: Gazetteer
     while i < len(text):
         for length in range(min(max_len, len(text) - i), 0, -1):
             entry = names.get(text[i:i + length])
+            if entry and entry.label == "LOC" and text.startswith("军", i + length) and \
+                    text.endswith("海", i, i + length) and getattr(names.get(text[i:i + length - 1]), "label", "") == "GPE":
+                continue  # 日本海|军: the country's navy (日本 + 海军), not the Sea of Japan
             if entry and (length > 2 or whole_word(i, length)):
                 end = _extend_org_body(text, i + length, entry, rules)
                 canonical = entry.canonical + text[i + length:end]

@@ -52,7 +52,8 @@ def rule_candidates(text: str, working_tokens, entities: list[Candidate], resour
             found.append(Candidate(match.start(1), match.end(1), "LAW", match.group(1), "", RULE))
     found += _titles_again(text, found, {b for token in working_tokens for b in token})
     found += _quoted_facilities(text, rules)
-    found += event_candidates(text, working_tokens, entities, rules, resources.word_tags)
+    found += event_candidates(text, working_tokens, entities, rules, resources.word_tags,
+                              resources.gazetteer.abbreviations)
     titles = {c.start for c in found}
     found += _suffixed_names(text, working_tokens, entities, rules, resources.word_tags)
     found += _generic_org_bodies(text, entities, rules)

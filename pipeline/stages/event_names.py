@@ -12,9 +12,10 @@ from .entity_candidates import DASH, HAN, RULE, Candidate
 _QUOTED = re.compile(r"(“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|『[^『』\n]{1,30}』|\"[^\"\n]{1,30}\")")
 
 
-def event_candidates(text: str, working_tokens, entities: list[Candidate], rules: dict, word_tags: dict) -> list[Candidate]:
+def event_candidates(text: str, working_tokens, entities: list[Candidate], rules: dict, word_tags: dict,
+                     abbreviations=frozenset()) -> list[Candidate]:
     return [*_quoted_events(text, rules), *_named_events(text, entities, rules),
-            *_headed_events(text, working_tokens, entities, rules, word_tags),
+            *_headed_events(text, working_tokens, entities, rules, word_tags, abbreviations),
             *_observance_days(text, working_tokens, rules, word_tags)]
 
 
@@ -85,7 +86,7 @@ def _event_year(text: str, start: int) -> int:
     return m.start()
 
 
-def _headed_events(text, working_tokens, entities, rules, word_tags) -> list[Candidate]:
+def _headed_events(text, working_tokens, entities, rules, word_tags, abbreviations=frozenset()) -> list[Candidate]:
     """举重世锦赛, 中美贸易战, 第九届全国运动会, 2016年总统大选, 慕尼黑政变: a word ending in an event
     head (or the head after up to two name words), with the numbering or year written before it.
     A head alone (一场战争, 这次大选) is no name; a war, revolution, incident or movement needs a
@@ -108,6 +109,8 @@ def _headed_events(text, working_tokens, entities, rules, word_tags) -> list[Can
             continue
         # A word the dictionary does not know (寺田屋, 元弘之乱: the segmenter's guess) is a name's.
         first, named = k, len(word) > len(head) and word_tags.get(word, "?") in name_classes
+        # 日俄战争, 中美贸易战: countries' one-character names before the head are a name
+        named = named or (len(word) - len(head) >= 2 and all(ch in abbreviations for ch in word[:-len(head)]))
         # Before a word that is a whole name (甲午战争), only names extend it, not a common noun
         # (1897年利用|甲午战争: 利用 is "using").
         before_classes = name_classes if named else word_classes

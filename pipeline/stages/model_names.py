@@ -76,10 +76,20 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
                 continue
             if label == "PERSON" and ("的" in surface or surface.endswith(not_person_endings)):
                 continue  # 大象的意思, 沧龙亚科: a phrase or a taxon, no person's name
+            if label != "PERSON" and _group_word_after(view.working, end, token_bounds, resources.word_tags, group_heads):
+                end += 2  # 奥罗|克族: the segmenter's word after the name ends a people's name
+                surface = view.working[start:end]
+            if label in ("GPE", "LOC", "PLACE", "ORG") and re.search(r"[\u3400-\u9fff]·[\u3400-\u9fff]", surface):
+                label = "PERSON"  # 米捷图·干沙利斯: an interpunct between transliterated parts joins a person's names
             if surface.endswith(group_heads) and len(surface) > 2 and label != "PERSON":
                 label = "NORP"  # 奥罗奇族, 汉族: an ethnic group, not an organisation
             if _not_a_name(surface, label, view.working, start, end, resources):
                 continue
+            country = gazetteer.names.get(surface[:-1])
+            if surface.endswith("海") and view.working.startswith("军", end) and country is not None and \
+                    country.label == "GPE":
+                found.append(Candidate(start, end + 1, "ORG", view.working[start:end + 1], "", MODEL))
+                continue  # 日本海|军: the country's navy, not the Sea of Japan
             entry = gazetteer.names.get(surface)
             if entry is None and 2 <= len(surface) <= 4 and label in ("GPE", "LOC", "PLACE") and \
                     all(ch in gazetteer.abbreviations or ch in regions for ch in surface) and surface[0] not in directions:
@@ -141,6 +151,15 @@ def _regnal_base(surface: str, continuation: re.Pattern) -> str:
     """查士丁尼一世 → 查士丁尼, 君士坦丁大帝 → 君士坦丁: the name before a regnal number or epithet
     that ends ``surface`` (two characters at least), or "" where none does."""
     return next((surface[:k] for k in range(2, len(surface) - 1) if continuation.fullmatch(surface, k)), "")
+
+
+def _group_word_after(text: str, end: int, token_bounds: set[int], word_tags: dict, group_heads: tuple) -> bool:
+    """A two-character word ending in a group head that the dictionary does not know or knows as a
+    name, right after a name (奥罗|克族, 鄂罗|克族): the two are one people's name. Not 民族, 家族
+    (common nouns)."""
+    word = text[end:end + 2]
+    return end in token_bounds and end + 2 in token_bounds and len(word) == 2 and word.endswith(group_heads) and \
+        word_tags.get(word) in (None, "nz", "nr", "ns") and HAN.match(word[0]) is not None
 
 
 def _name_continued(text: str, end: int, continuation: re.Pattern, bounds: list[int], word_tags: dict) -> int:

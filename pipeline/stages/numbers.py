@@ -204,7 +204,10 @@ def _shared_units(text: str, readings: list[_Reading], tables: _Tables) -> list[
             factor = tables.data["shared_unit_multipliers"][multiplier] if multiplier else 1
             for i in range(first, k):
                 r = out[i]
-                out[i] = _Reading(r.start, r.end, last.label, tidy(r.value * factor), last.unit, r.approx, r.number_start)
+                # 3至5万元: a bare 3 takes the 万; 3千到1万人 keeps its own 千
+                own = any(ch in tables.data["shared_unit_multipliers"] for ch in text[r.start:r.end])
+                out[i] = _Reading(r.start, r.end, last.label, tidy(r.value * (1 if own else factor)), last.unit,
+                                  r.approx, r.number_start)
         k = first - 1 if first < k else k - 1
     return out
 

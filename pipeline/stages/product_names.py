@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
-from .entity_candidates import HAN, HYPHENS, RULE, Candidate
+from .entity_candidates import HAN, HYPHENS, MODEL, RULE, Candidate
 
+_BEFORE_A_NAME = "的是为和与及、，"  # characters that end the word before a name
 _QUOTED_SHIP = re.compile(r"[“「\"]([^“”「」\"\n]{2,20})[”」\"]号")
 
 
@@ -35,6 +36,19 @@ def product_candidates(text: str, working_tokens, entities: list[Candidate], rul
     for m in _QUOTED_SHIP.finditer(text):
         if vessel.match(text, m.end()) or m.end() in classes:
             found.append(Candidate(m.start(1), m.end(1), "PRODUCT", m.group(1), "", RULE))
+    # A class is named after its first ship: the class's name alone elsewhere is that ship (敷岛).
+    # Not a name known as something else: by the gazetteer or a rule, or by the model as a polity,
+    # an organisation or a person (不来梅级: 不来梅 alone is the city).
+    lead_ships = {text[c.start:c.end - 1] for c in found if text.endswith("级", c.start, c.end)}
+    known = {text[c.start:c.end] for c in entities if c.source != MODEL or c.label in ("GPE", "ORG", "PERSON")}
+    taken = {i for c in found for i in range(c.start, c.end)}
+    token_starts = set(token_start_at_end.values())
+    for name in lead_ships - known:
+        for m in re.finditer(re.escape(name), text):
+            if m.start() not in taken and text[m.end():m.end() + 1] != "级" and \
+                    (m.start() in token_starts or m.start() == 0) and \
+                    (m.end() in token_start_at_end or not HAN.match(text[m.end():m.end() + 1] or " ")):
+                found.append(Candidate(m.start(), m.end(), "PRODUCT", name, "", RULE))
     return found
 
 
@@ -42,6 +56,9 @@ def _class_name_start(text, end, token_start_at_end, entity_start_at_end, word_t
     """Where the name before a class's 级 at ``end`` begins: an entity's or a word's of the
     segmenter's that is no function word, and a second one before a hyphen (巴登-符腾堡)."""
     start = entity_start_at_end.get(end, token_start_at_end.get(end))
+    if start is None and end >= 3 and all(HAN.match(ch) for ch in text[end - 2:end]) and \
+            (text[end - 3] in _BEFORE_A_NAME or not HAN.match(text[end - 3])):
+        start = end - 2  # 的敷|岛级战舰: the segmenter cut through a two-character name
     if start is None or end - start < 2 or not all(HAN.match(ch) or ch == "·" for ch in text[start:end]):
         return None
     if end not in entity_start_at_end and word_tags.get(text[start:end]) in stop_tags:
