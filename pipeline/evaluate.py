@@ -159,12 +159,15 @@ def _value_errors(stage, doc_id, gold, pred, pairs, text) -> list[dict]:
         g, p = gold[i], pred[j]
         if value_accuracy([g], [p], [(0, 0)], fields)[0]:
             continue
-        def shown(span):
-            return "; ".join(f"{f}={getattr(span, f, None)}" for f in fields if getattr(span, f, None) is not None)
         out.append({"stage": stage, "doc_id": doc_id, "error": "wrong_value", "label": getattr(g, "label", None)
                     or getattr(g, "type", None), "start": g.start, "end": g.end, "text": g.text,
-                    "value": shown(g), "nearest": shown(p), "sentence": _sentence_at(text, g.start)})
+                    "value": _shown_values(g, fields), "nearest": _shown_values(p, fields), "sentence": _sentence_at(text, g.start)})
     return out
+
+
+def _shown_values(span, fields) -> str:
+    """value=300; unit=名: the fields a value error compares, as they are on one span."""
+    return "; ".join(f"{f}={getattr(span, f)}" for f in fields if getattr(span, f, None) is not None)
 
 
 def resolved_relations(annotation: gold_module.Annotation) -> list[dict]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from ..gazetteer import Entry, Gazetteer
-from .entity_candidates import DASH, GAZETTEER, HAN, HYPHENS, MODEL, RULE, Candidate, resolve
+from .entity_candidates import DASH, GAZETTEER, HAN, HYPHENS, MODEL, RULE, Candidate, country_navy, resolve
 from .entity_rules import rule_candidates
 from .model_names import model_candidates, reign_era
 from .normalize import TextView
@@ -289,8 +289,7 @@ def gazetteer_candidates(text: str, token_bounds: set[int], gazetteer: Gazetteer
     while i < len(text):
         for length in range(min(max_len, len(text) - i), 0, -1):
             entry = names.get(text[i:i + length])
-            if entry and entry.label == "LOC" and text.startswith("军", i + length) and \
-                    text.endswith("海", i, i + length) and getattr(names.get(text[i:i + length - 1]), "label", "") == "GPE":
+            if entry and entry.label == "LOC" and country_navy(text, i, i + length, names):
                 continue  # 日本海|军: the country's navy (日本 + 海军), not the Sea of Japan
             if entry and (length > 2 or whole_word(i, length)):
                 end = _extend_org_body(text, i + length, entry, rules)

@@ -10,12 +10,11 @@ import bisect
 import re
 from dataclasses import replace
 
-from .entity_candidates import DASH, HAN, MODEL, RULE, Candidate
+from .entity_candidates import DASH, HAN, MODEL, QUOTED, RULE, Candidate
 from .event_names import event_candidates
 from .latin_names import latin_name_label, latin_names
 from .product_names import product_candidates
 
-_QUOTED = re.compile(r"(“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|『[^『』\n]{1,30}』|\"[^\"\n]{1,30}\")")
 _TITLE = re.compile(r"《([^《》\n]{1,80})》")
 _NUMERALS = "一二三四五六七八九十百零〇两"
 # Markup tags left in text taken from a wiki (《<nowiki>结他杂志</nowiki>》) are no part of the title.
@@ -109,7 +108,7 @@ def _quoted_facilities(text: str, rules: dict) -> list[Candidate]:
     endings = tuple(rules["model_fac_endings"])
     codenames = tuple(rules["codename_cues"])
     found = []
-    for match in _QUOTED.finditer(text):
+    for match in QUOTED.finditer(text):
         inner = match.group()[1:-1]
         if not HAN.search(inner) or text.endswith(codenames, 0, match.start()):
             continue  # 代号为“通道”: an operation's codename, not a road
@@ -196,7 +195,8 @@ def _verb_not_head(text: str, end: int, word: str, token_end_at_start: dict, wor
 
 
 def _headed_org_names(text, working_tokens, entities, rules, word_tags, names_so_far) -> list[Candidate]:
-    """紧急状态协调委员会, 国家奈米元件实验室: noun words ending in an organisation head.
+    """紧急状态协调委员会, 国家奈米元件实验室: noun words ending in an organisation head; a bureau
+    named after two fields joined by 及 (运输及房屋局); a school's units named by their field.
 
     A name already found stops the walk back (杜尚别 | 集体安全委员会): names built on a place are
     the business of :func:`_suffixed_names`."""
@@ -214,22 +214,9 @@ def _headed_org_names(text, working_tokens, entities, rules, word_tags, names_so
                          for c in names_so_far)
     found = []
     for k, (start, end) in enumerate(working_tokens):
-        unit = names_a_school and next((h for h in unit_heads if text.endswith(h, start, end)), None)
-        if unit and any(c.start < end and start <= c.end for c in entities):
-            unit = None  # 印第安那大学教育学院: a longer name found holds it (or stands right before it)
-        if unit and end - start == len(unit):
-            first = k  # 电脑|学系, 产学|创新|研究|学院: field words before the unit's head
-            while first > 0 and k - first < 3 and working_tokens[first - 1][0] not in named and \
-                    word_tags.get(text[working_tokens[first - 1][0]:working_tokens[first - 1][1]]) in units["field_tags"]:
-                first -= 1
-            if first < k:
-                name_start = working_tokens[first][0]
-                found.append(Candidate(name_start, end, "ORG", text[name_start:end], "", RULE))
-                continue
-        if unit and end - start > len(unit) and word_tags.get(text[start:end]) in ("nt", *units["field_tags"]) and \
-                start not in named and not (k and _name_word(text[working_tokens[k - 1][0]:start], word_tags,
-                                                             units["name_tags_before"])):
-            found.append(Candidate(start, end, "ORG", text[start:end], "", RULE))  # 、法科大学以及
+        if names_a_school and (unit := _school_unit(text, working_tokens, k, entities, named, word_tags,
+                                                    units, unit_heads)):
+            found.append(unit)
             continue
         headed = text.endswith(heads, start, end)
         bureau = text.endswith(bureau_heads, start, end) and word_tags.get(text[start:end], "n") in ("n", "nt", "nz")
@@ -253,6 +240,29 @@ def _headed_org_names(text, working_tokens, entities, rules, word_tags, names_so
         if (first < k or end - start > 4) and end - name_start >= 5:
             found.append(Candidate(name_start, end, "ORG", text[name_start:end], "", RULE))
     return found
+
+
+def _school_unit(text, working_tokens, k, entities, named, word_tags, units, unit_heads) -> Candidate | None:
+    """The unit of a school that the word at ``k`` ends, if it ends in a unit head: the field
+    words before a head that is a word of its own (电脑|学系, 产学|创新|研究|学院), or one dictionary
+    word ending in the head (、法科大学以及), unless a name's word stands before it (吉佳利|科技学院)."""
+    start, end = working_tokens[k]
+    unit = next((h for h in unit_heads if text.endswith(h, start, end)), None)
+    if unit is None or any(c.start < end and start <= c.end for c in entities):
+        return None  # 印第安那大学教育学院: a longer name found holds it (or stands right before it)
+    if end - start == len(unit):
+        first = k
+        while first > 0 and k - first < 3 and working_tokens[first - 1][0] not in named and \
+                word_tags.get(text[working_tokens[first - 1][0]:working_tokens[first - 1][1]]) in units["field_tags"]:
+            first -= 1
+        if first < k:
+            name_start = working_tokens[first][0]
+            return Candidate(name_start, end, "ORG", text[name_start:end], "", RULE)
+        return None
+    if word_tags.get(text[start:end]) in ("nt", *units["field_tags"]) and start not in named and \
+            not (k and _name_word(text[working_tokens[k - 1][0]:start], word_tags, units["name_tags_before"])):
+        return Candidate(start, end, "ORG", text[start:end], "", RULE)
+    return None
 
 
 def _name_word(word: str, word_tags: dict, name_tags) -> bool:

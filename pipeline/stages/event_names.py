@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .entity_candidates import DASH, HAN, RULE, Candidate
-
-_QUOTED = re.compile(r"(“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|『[^『』\n]{1,30}』|\"[^\"\n]{1,30}\")")
+from .entity_candidates import DASH, HAN, QUOTED, RULE, Candidate
 
 
 def event_candidates(text: str, working_tokens, entities: list[Candidate], rules: dict, word_tags: dict,
@@ -26,7 +24,7 @@ def _quoted_events(text: str, rules: dict) -> list[Candidate]:
     found = []
     event_heads = tuple(rules["event_heads"] + rules["headed_events"]["heads"] + rules["quoted_event_endings"])
     speech = rules["quoted_speech_words"]
-    for match in _QUOTED.finditer(text):
+    for match in QUOTED.finditer(text):
         inner = match.group()[1:-1]
         if text.endswith(cues, 0, match.start()) or text.endswith(heads, 0, match.start()) or \
                 text.startswith(heads, match.end()) or \

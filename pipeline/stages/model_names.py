@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .date_words import date_tables
-from .entity_candidates import HAN, MODEL, Candidate
+from .entity_candidates import HAN, MODEL, Candidate, country_navy
 from .normalize import TextView
 
 if TYPE_CHECKING:
@@ -79,15 +79,13 @@ def model_candidates(view: TextView, sentences, token_bounds: set[int], resource
             if label != "PERSON" and _group_word_after(view.working, end, token_bounds, resources.word_tags, group_heads):
                 end += 2  # 奥罗|克族: the segmenter's word after the name ends a people's name
                 surface = view.working[start:end]
-            if label in ("GPE", "LOC", "PLACE", "ORG") and re.search(r"[\u3400-\u9fff]·[\u3400-\u9fff]", surface):
+            if label in ("GPE", "LOC", "PLACE", "ORG") and _INTERPUNCT_NAME.search(surface):
                 label = "PERSON"  # 米捷图·干沙利斯: an interpunct between transliterated parts joins a person's names
             if surface.endswith(group_heads) and len(surface) > 2 and label != "PERSON":
                 label = "NORP"  # 奥罗奇族, 汉族: an ethnic group, not an organisation
             if _not_a_name(surface, label, view.working, start, end, resources):
                 continue
-            country = gazetteer.names.get(surface[:-1])
-            if surface.endswith("海") and view.working.startswith("军", end) and country is not None and \
-                    country.label == "GPE":
+            if country_navy(view.working, start, end, gazetteer.names):
                 found.append(Candidate(start, end + 1, "ORG", view.working[start:end + 1], "", MODEL))
                 continue  # 日本海|军: the country's navy, not the Sea of Japan
             entry = gazetteer.names.get(surface)
@@ -265,6 +263,7 @@ def one_label_per_name(text: str, candidates: list[Candidate], rules: dict) -> l
             for c in candidates]
 
 
+_INTERPUNCT_NAME = re.compile(r"[\u3400-\u9fff]·[\u3400-\u9fff]")  # 米捷图·干沙利斯
 _COUNTED_PLACES = re.compile(r"^[\d一二两三四五六七八九十百千数多各诸全该此本]+[国方省市州]$")
 _YEAR_NUMBER = re.compile(r"^(?:[\d一二三四五六七八九十百千〇零]+|元)年")
 _ERA_PERIOD = re.compile(r"^(?:年间|时期|时代|时(?![间常候刻]))")  # not 时常 (often), 时候
