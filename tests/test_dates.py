@@ -182,6 +182,8 @@ def is_timex3(type_: str, value: str | None) -> bool:
         return True
     if type_ == "DURATION" and re.fullmatch(r"PX(?:Y|M|W|D|DE|CE)", value):
         return True  # 数年, 几十年: an unknown number of years, decades
+    if type_ == "SET" and re.fullmatch(r"XXXX-(?:0[1-9]|1[0-2])", value):
+        return True  # 每年9月: every September, a month of every year
     if type_ in ("DURATION", "SET"):
         return bool(_DURATION.fullmatch(value)) and value not in ("P", "PT")
     if type_ == "TIME":
@@ -217,9 +219,10 @@ def test_timex3_checker_itself():
             ("DATE", "1997-Q3"), ("DATE", "2006-H1"), ("DATE", "2006-05/2006-06"), ("DATE", "XXXX-06"),
             ("DATE", "XXXX-09/XXXX-06"),
             ("TIME", "2019-07-31T10:17"), ("DURATION", "P3Y"), ("DURATION", "PT45M"),
-            ("DURATION", "P1Y6M"), ("SET", "P1Y"), ("DATE", "PRESENT_REF"), ("DATE", "2024-W11")]
+            ("DURATION", "P1Y6M"), ("SET", "P1Y"), ("SET", "XXXX-09"), ("DATE", "PRESENT_REF"), ("DATE", "2024-W11")]
     bad = [("DATE", "2006-13"), ("DATE", "2006-02-30"), ("DURATION", "P"), ("DURATION", "3Y"),
-           ("TIME", "2006-09-08T25:00"), ("DATE", "2006-06/2006-05"), ("DATE", "two thousand")]
+           ("TIME", "2006-09-08T25:00"), ("DATE", "2006-06/2006-05"), ("DATE", "two thousand"),
+           ("SET", "XXXX-13")]
     assert all(is_timex3(t, v) for t, v in good)
     assert not any(is_timex3(t, v) for t, v in bad)
 
