@@ -716,3 +716,30 @@ def test_a_class_named_after_its_first_ship_names_the_ship_alone(run):
 
 def test_a_war_named_by_countries_short_names(run):
     assert ("日俄戰爭", "EVENT") in ents(run("日俄戰爭於1904年爆發。"))
+
+
+@pytest.mark.parametrize("sentence, text, label", [
+    ("她乘坐上海地铁2号线前往会场。", "上海地铁2号线", "FAC"),          # a numbered line with its network
+    ("換乘5號線的旅客請下車。", "5號線", "FAC"),
+    ("列车停靠西直门站后开往北京南站。", "西直门站", "FAC"),             # a station the model calls a place
+    ("游客在颐和园拍照。", "颐和园", "FAC"),
+    ("他两度获得诺贝尔物理学奖。", "诺贝尔物理学奖", "WORK_OF_ART"),     # an award is a work (OntoNotes)
+    ("这部电影拿下了金马奖。", "金马奖", "WORK_OF_ART"),
+    ("专辑入围“最佳流行专辑奖”。", "最佳流行专辑奖", "WORK_OF_ART"),     # a quoted award category
+    ("他後來升任陸軍第二鎮統制。", "陸軍第二鎮", "ORG"),                 # a numbered unit after its army
+    ("第五军团改编为国民革命军第七路军。", "国民革命军第七路军", "ORG"),
+])
+def test_lines_stations_awards_and_numbered_units(run, sentence, text, label):
+    assert (text, label) in ents(run(sentence)), ents(run(sentence))
+
+
+@pytest.mark.parametrize("sentence, not_text", [
+    ("大楼位于长江路（东西向）以北。", "东西向"),           # a bracketed direction describes, it does not rename
+    ("广场西北方向有一座公园。", "西北"),                   # a compass word before 方向 is a direction
+    ("出口设在东南 (C) 口。", "东南"),
+    ("他获得了三等奖和特别奖。", "三等奖"),                 # generic prizes are no award's name
+    ("老师奖励了李明。", "李明奖"),                         # 奖励 is a verb, not an award word
+])
+def test_directions_and_generic_prizes_are_no_names(run, sentence, not_text):
+    found = ents(run(sentence))
+    assert not [t for t, _ in found if t == not_text], found

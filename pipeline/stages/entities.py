@@ -236,13 +236,14 @@ def defined_aliases(text: str, token_bounds: set[int], entities: list[Candidate]
     taken = {(c.start, c.end) for c in entities}
     occupied = {i for c in entities for i in range(c.start, c.end)}
     glosses = tuple(rules["place_prefix_words"])
+    descriptors = tuple(rules["alias_descriptor_endings"])
     found = []
     for c in entities:
         match = definition.match(text, c.end)
         if not match or c.label not in ("ORG", "GPE", "LOC", "FAC", "EVENT", "LAW", "PERSON"):
             continue
         alias = match.group(1)
-        if alias.startswith(glosses):
+        if alias.startswith(glosses) or alias.endswith(descriptors):
             continue  # 吴县（今江苏省苏州市）: where the place is now, not another name of it
         found.append(Candidate(match.start(1), match.end(1), c.label, c.canonical, c.kb_id, RULE))
         for later in re.finditer(re.escape(alias), text[match.end():]):

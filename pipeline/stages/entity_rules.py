@@ -13,6 +13,7 @@ from dataclasses import replace
 from .entity_candidates import DASH, HAN, MODEL, QUOTED, RULE, Candidate
 from .event_names import event_candidates
 from .latin_names import latin_name_label, latin_names
+from .award_names import award_candidates
 from .product_names import product_candidates
 
 _TITLE = re.compile(r"《([^《》\n]{1,80})》")
@@ -61,12 +62,15 @@ def rule_candidates(text: str, working_tokens, entities: list[Candidate], resour
     found += _named_acts(text, working_tokens, rules, resources.word_tags, titles)
     found += _deictic_places(text)
     found += _numbered_institutions(text, entities, rules)
+    found += _numbered_lines(text, entities + found, rules)
+    found += _numbered_units(text, working_tokens, entities + found, rules, resources.word_tags)
     found += _group_names(text, working_tokens, entities, rules, resources.gazetteer)
     found += _standalone_bodies(text, working_tokens, entities, rules)
     found += _surnames_with_titles(text, working_tokens, entities, rules, resources.word_tags, resources.gazetteer)
     found += _sovereigns(text, working_tokens, entities, rules, resources.word_tags, resources.gazetteer)
     found += _languages(text, working_tokens, entities + found, rules)
     found += product_candidates(text, working_tokens, entities, rules, resources.word_tags)
+    found += award_candidates(text, working_tokens, entities, rules, resources.word_tags)
     found += latin_names(text, entities + found, rules)  # after the rules: a gloss follows any name
     return found
 
@@ -364,6 +368,47 @@ def _numbered_institutions(text: str, entities: list[Candidate], rules: dict) ->
             continue  # 北京市第四中学, found whole
         start = before[m.start()].start if m.start() in before else m.start()
         found.append(Candidate(start, m.end(), "ORG", text[start:m.end()], "", RULE))
+    return found
+
+
+def _numbered_lines(text: str, entities: list[Candidate], rules: dict) -> list[Candidate]:
+    """8号线, 北京地铁10号线: a transit line named by its number (FAC), with the network the text
+    names right before it (a facility or place ending in one of numbered_line_networks)."""
+    heads = "|".join(map(re.escape, rules["numbered_line_heads"]))
+    networks = tuple(rules["numbered_line_networks"])
+    before = {c.end: c for c in entities if c.label in ("FAC", "GPE", "ORG") and text.endswith(networks, c.start, c.end)}
+    found = []
+    for m in re.finditer(rf"(?<![\d{_NUMERALS}])[\d{_NUMERALS}]+(?:{heads})", text):
+        start = before[m.start()].start if m.start() in before else m.start()
+        found.append(Candidate(start, m.end(), "FAC", text[start:m.end()], "", RULE))
+    return found
+
+
+def _numbered_units(text: str, working_tokens, entities: list[Candidate], rules: dict,
+                    word_tags: dict) -> list[Candidate]:
+    """陆军第三镇, 国民革命军第十三路军, 新军陆军第四镇: a military unit named by its number after
+    the army's name (words or an organisation ending in 军): one ORG from the army's name."""
+    heads = "|".join(map(re.escape, sorted(rules["numbered_unit_heads"], key=len, reverse=True)))
+    army = tuple(rules["army_words"])
+    starts_at_end: dict[int, set[int]] = {}
+    for s, e in working_tokens:
+        starts_at_end.setdefault(e, set()).add(s)
+    for c in entities:
+        if c.label == "ORG":
+            starts_at_end.setdefault(c.end, set()).add(c.start)
+    found = []
+    for m in re.finditer(rf"第[\d{_NUMERALS}]+(?:{heads})", text):
+        start = m.start()
+        while True:  # back over each army word before it
+            before = [s for s in starts_at_end.get(start, ()) if text.endswith(army, s, start) and start - s >= 2]
+            if not before:
+                break
+            end, start = start, min(before)
+            if end - start >= 3 and text[start] in word_tags and text[start + 1:end] in word_tags:
+                start += 1  # 任|陆军, one word of the segmenter's: a word glued to the army's name
+                break
+        if start < m.start():
+            found.append(Candidate(start, m.end(), "ORG", text[start:m.end()], "", RULE))
     return found
 
 

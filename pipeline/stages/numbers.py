@@ -111,7 +111,7 @@ class _Tables:
         self.count_verbs = _Lexicon(d["count_verbs"])
         self.identifier_cues = sorted(d["identifier_cues"], key=len, reverse=True)
         self.fraction = re.compile(
-            rf"({_CHINESE}|{_ARABIC}){re.escape(d['fraction_infix'])}({_CHINESE}|{_ARABIC})")
+            rf"({_CHINESE}|{_ARABIC}) ?{re.escape(d['fraction_infix'])} ?({_CHINESE}|{_ARABIC})")  # 5 分之 1
         self.approx_suffixes = _Lexicon(d["approx_suffixes"])
         self.cardinal_suffixes = _Lexicon(d["cardinal_suffixes"])
         self.yi_words = _Lexicon(d["yi_words"])
@@ -431,7 +431,7 @@ def _read_fraction(text: str, pos: int, tables: _Tables, accepted) -> _Reading |
     m = tables.fraction.match(text, pos)
     if not m or text.startswith(tables.data["percent_prefix"], pos):
         return None
-    value = parse_number(m.group())
+    value = parse_number(m.group().replace(" ", ""))
     if value is None:
         return None
     return _Reading(pos, m.end(), "CARDINAL", value, None, False, pos)
@@ -574,12 +574,12 @@ def _identifier(text: str, pos: int, end: int, tables: _Tables) -> bool:
     if before.isascii() and before.isalnum() or after.isascii() and after.isalpha():
         return True
     if before in _DASHES and pos >= 2 and (text[pos - 2].isascii() and text[pos - 2].isalnum()
-                                           or _HAN.match(text[pos - 2])):
+                                           or _HAN.match(text[pos - 2])) and not _pair_end(text, pos, tables):
         return True  # 联盟盾牌—2005, COVID-19: a name's number
     if before == " " and pos >= 2 and text[pos - 2].isascii() and text[pos - 2].isalnum():
         return True  # ISO 9001, Windows 11
-    if after and after in "-:/_." and text[end + 1:end + 2].isdigit():
-        return True  # 7-11, 2345-6789, 5:00, 3.2.1
+    if after and after in "-:/_." and text[end + 1:end + 2].isdigit() and not _range_or_score(text, pos, end, tables):
+        return True  # 2345-6789, 5:00, 3.2.1
     if _in_web_address(text, pos, end):
         return True  # www.example.org/79-st/: a web address's digits
     core = text[pos:end]
@@ -591,6 +591,26 @@ def _identifier(text: str, pos: int, end: int, tables: _Tables) -> bool:
         if at >= 0 and all(ch in tables.data["identifier_links"] for ch in window[at + len(cue):]):
             return True
     return False
+
+
+_SHORT_PAIR = re.compile(r"([1-9]\d{0,2}|0)-([1-9]\d{0,2}|0)(?![\d.:/_-])")
+
+
+def _range_or_score(text: str, pos: int, end: int, tables: _Tables) -> bool:
+    """70-90%, 6-8人, 5-2: two short numbers joined by a hyphen are a range or a score, two
+    numbers (a code has more digits, a leading zero or a third part: 2345-6789, 010-1, 3-2-1);
+    after a classifier they name a thing (一家7-11: a shop)."""
+    m = _SHORT_PAIR.match(text, pos)
+    before = text[pos - 1] if pos else ""
+    return m is not None and m.end(1) == end and before not in _DASHES and not (before and before in tables.units)
+
+
+def _pair_end(text: str, pos: int, tables: _Tables) -> bool:
+    """The number at ``pos`` ends a range or score (the 90 of 70-90%)."""
+    start = pos - 1
+    while start > 0 and text[start - 1].isdigit():
+        start -= 1
+    return start < pos - 1 and text[pos - 1] == "-" and _range_or_score(text, start, pos - 1, tables)
 
 
 _URL_CHARS = re.compile(r"[A-Za-z0-9.\-:/_%?=&#~+]")
