@@ -148,6 +148,7 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
                    if m.group() not in generic and HAN.match(text[m.end():m.end() + 2].lstrip(" ")[:1] or " ")
                    and latin_name_label(m.group(), rules["latin_names"]) not in ("FAC", "EVENT")]
     person_law_heads = tuple(rules["person_law_heads"])
+    adjacent_heads = set(rules["adjacent_name_heads"])
     token_end_at_start = dict(working_tokens)
     for k, c in enumerate([*entities, *latin_bases]):
         from_latin = k >= len(entities)
@@ -173,6 +174,8 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
                 break  # 罗马帝国政治中心: the place's role, not a body's name
             if head and word == head[0] and _verb_not_head(text, e, word, token_end_at_start, word_tags):
                 break  # 在威灵组织了集会: the head word is the verb of the sentence
+            if head and head[0] in adjacent_heads and s != walk_from:
+                break  # 奥斯陆协议, but not 深圳|签了|合作协议: an agreement named after the place itself
             if head:
                 best = (e, head[1])
             elif from_latin and word_tags.get(word) not in ("n", "vn"):

@@ -129,10 +129,16 @@ class _Phrases(_Reader):
                     at = m.end
                 else:
                     break
+            if phrase and self._circumstance(phrase[-1].end):
+                continue  # 在美国的主导下: who led it, not where
             if phrase and not (self.text.startswith(self.g.relative_marker, phrase[-1].end)
                                and self.qualifies_next(phrase[-1])):
                 phrases.append(phrase)  # not 总部设在日内瓦的世界卫生组织: the place describes an argument
         return phrases
+
+    def _circumstance(self, end: int) -> bool:
+        at = end + len(self.g.relative_marker) if self.text.startswith(self.g.relative_marker, end) else end
+        return any(self.text.startswith(head + "下", at) for head in self.g.circumstance_heads)
 
     def first_group(self, a: int, b: int, labels: frozenset) -> list[_Mention]:
         """The first coordinated group of compatible mentions in [a, b): a clause's subject."""

@@ -77,6 +77,7 @@ class Grammar:
     place_labels: frozenset
     place_joiners: tuple[str, ...]
     place_after: tuple[str, ...]
+    circumstance_heads: tuple[str, ...]
     by_markers: tuple[str, ...]
     copulas: tuple[str, ...]
     relative_marker: str
@@ -250,7 +251,8 @@ def _grammar(raw: dict, overrides: dict, source, convert) -> Grammar:
         if data["compact_labels"] else frozenset(),
         comitatives=words("comitatives"), place_prepositions=words("place_prepositions"),
         place_labels=_labels(data["place_labels"], "place_labels", source), place_joiners=words("place_joiners"),
-        place_after=words("place_after"), apposition_markers=words("apposition_markers"),
+        place_after=words("place_after"), circumstance_heads=words("circumstance_heads"),
+        apposition_markers=words("apposition_markers"),
         appositive_openers=words("appositive_openers", False), locative_verbs=words("locative_verbs"),
         alias_brackets=brackets, alias_markers=words("alias_markers"),
         by_markers=words("by_markers"), copulas=words("copulas"), relative_marker=convert(marker),
