@@ -728,6 +728,7 @@ def test_a_war_named_by_countries_short_names(run):
     ("专辑入围“最佳流行专辑奖”。", "最佳流行专辑奖", "WORK_OF_ART"),     # a quoted award category
     ("他後來升任陸軍第二鎮統制。", "陸軍第二鎮", "ORG"),                 # a numbered unit after its army
     ("第五军团改编为国民革命军第七路军。", "国民革命军第七路军", "ORG"),
+    ("她参加了伦敦残奥会。", "伦敦残奥会", "EVENT"),                    # a host city + games from the event list
 ])
 def test_lines_stations_awards_and_numbered_units(run, sentence, text, label):
     assert (text, label) in ents(run(sentence)), ents(run(sentence))
