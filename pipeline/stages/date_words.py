@@ -86,7 +86,8 @@ class DateTables:
             rf"(?:(?P<mi>\d{{1,2}}|[零〇一二三四五六七八九十]{{1,3}})分|(?P<mw>{_alternation(d['minute_words'])}))?"
             rf"|(?P<ch>\d{{1,2}})[:：](?P<cm>\d{{2}})(?!\d))")
         conn = _alternation(d["range_connectors"])
-        self.connector = re.compile(rf"\s*(?:{conn})\s*")
+        # 1918年开始至1921年, 1280年代起至1299年: a word of beginning may stand before the connector
+        self.connector = re.compile(rf"\s*(?:(?:{_alternation(d['range_start_words'])})\s*)?(?:{conn})\s*")
         self.year_range = re.compile(rf"(?P<y1>\d{{4}})\s*(?:{conn})\s*(?P<y2>\d{{4}})年(?!代)")
         self.decade = re.compile(
             rf"(?:(?P<cw>上世纪|本世纪)|(?P<c>{_CENTURY_NUM})世纪)?"
