@@ -729,6 +729,8 @@ def test_a_war_named_by_countries_short_names(run):
     ("他後來升任陸軍第二鎮統制。", "陸軍第二鎮", "ORG"),                 # a numbered unit after its army
     ("第五军团改编为国民革命军第七路军。", "国民革命军第七路军", "ORG"),
     ("她参加了伦敦残奥会。", "伦敦残奥会", "EVENT"),                    # a host city + games from the event list
+    ("警方发言人 Brandt 证实了消息。", "Brandt", "PERSON"),              # one Latin word after a person's title
+    ("据 Hollis 女士介绍，工程已完工。", "Hollis", "PERSON"),            # ... or before one
 ])
 def test_lines_stations_awards_and_numbered_units(run, sentence, text, label):
     assert (text, label) in ents(run(sentence)), ents(run(sentence))
@@ -740,6 +742,8 @@ def test_lines_stations_awards_and_numbered_units(run, sentence, text, label):
     ("出口设在东南 (C) 口。", "东南"),
     ("他获得了三等奖和特别奖。", "三等奖"),                 # generic prizes are no award's name
     ("老师奖励了李明。", "李明奖"),                         # 奖励 is a verb, not an award word
+    ("Nokia 表示将裁员。", "Nokia"),                        # a verb of saying follows companies too
+    ("她拿到教育博士 Doctoral 学位。", "Doctoral"),          # a degree is no person's title
 ])
 def test_directions_and_generic_prizes_are_no_names(run, sentence, not_text):
     found = ents(run(sentence))

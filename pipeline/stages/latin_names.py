@@ -10,13 +10,14 @@ Two kinds:
   Caldwell) or a connector (University of Michigan) between them, are a person, unless a head word
   says otherwise (data ``latin_names``): an organisation's (Boston Globe, University of …), a
   facility's (Wesbanco Arena) or an event's (World Post Day); a degree (Master of Fine Arts) is no
-  name. One capitalised word is a person when it is part of a Latin person's name found in the text.
+  name. One capitalised word is a person when it is part of a Latin person's name found in the text,
+  or when a person's title stands before it or after it (发言人 Sutopo 先生表示).
 """
 from __future__ import annotations
 
 import re
 
-from .entity_candidates import RULE, Candidate
+from .entity_candidates import HAN, RULE, Candidate
 
 _LATIN_WORD = r"[A-ZА-ЯЁ][a-zа-яё]+(?:[-'][A-Za-zА-Яа-яЁё][a-zа-яё]*)*"
 _INITIAL = r"[A-ZА-ЯЁ]\."
@@ -46,9 +47,20 @@ def latin_names(text: str, entities: list[Candidate], rules: dict) -> list[Candi
             if label:
                 found.append(Candidate(m.start(), m.end(), label, m.group(), "", RULE))
     person_words = {w for c in found if c.label == "PERSON" for w in text[c.start:c.end].split(" ")}
-    taken = {i for c in found for i in range(c.start, c.end)}
+    taken = {i for c in found for i in range(c.start, c.end)} | {i for c in entities for i in range(c.start, c.end)}
+    people = rules["person_names"]
+    titles_before = tuple(t for t in people["titles"] if t not in spec["degree_titles"])
+    cues_after = tuple(people["surname_titles"])  # not a verb of saying: Apple 表示 is a company
     for m in names:
-        if " " not in m.group() and m.group() in person_words and m.start() not in taken:
+        if " " in m.group() or m.start() in taken:
+            continue
+        # 发言人 Sutopo 先生表示: one Latin word with a person's title before it or after it is a
+        # person too
+        after = text[m.end():m.end() + 8].lstrip(" ")
+        cue = next((c for c in cues_after if after.startswith(c)), None)
+        titled = text[:m.start()].rstrip(" ").endswith(titles_before) or \
+            cue is not None and (len(cue) > 1 or not HAN.match(after[1:2] or " "))
+        if m.group() in person_words or titled:
             found.append(Candidate(m.start(), m.end(), "PERSON", m.group(), "", RULE))
     return found
 
