@@ -49,7 +49,8 @@ _SENTENCE_BREAK = re.compile(r"[。！？；!?;\n]")
 _CN_DIGITS = "".join(DIGIT_VALUES)
 _MULTIPLIER_CHARS = "十百千万亿"
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_MIXED = rf"(?:{_ARABIC})(?:[{_MULTIPLIER_CHARS}]+(?:\d+[{_MULTIPLIER_CHARS}]*)?)*"
+# 4549.5 万千瓦: translated and PDF text may put a space before 万 or 亿
+_MIXED = rf"(?:{_ARABIC})(?:(?: (?=[万亿]))?[{_MULTIPLIER_CHARS}]+(?:\d+[{_MULTIPLIER_CHARS}]*)?)*"
 _CHINESE = rf"[{_CN_DIGITS}{_MULTIPLIER_CHARS}廿卅]+(?:点[{_CN_DIGITS}]+)?"
 # lead 数/几, the numeral, inner 多/余/几, further multipliers (10多万), a final 多/余 (5万多).
 _PHRASE = re.compile(rf"(?P<lead>[数几])?(?P<core>{_MIXED}|{_CHINESE})?(?P<inner>[多余几])?"
@@ -385,7 +386,7 @@ def _match_phrase(text: str, pos: int, tables: "_Tables | None" = None):
         if value is None:
             return None
     else:
-        value = parse_number(core + (m["mult"] or ""))
+        value = parse_number(core.replace(" ", "") + (m["mult"] or ""))
         if value is None and not is_approximate_range(core):
             return None
     return m, value, approx
