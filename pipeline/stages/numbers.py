@@ -110,6 +110,7 @@ class _Tables:
         self.prefix_currencies = _Lexicon(d["prefix_currencies"])
         self.first_classifiers = _Lexicon(d["first_classifiers"])
         self.count_verbs = _Lexicon(d["count_verbs"])
+        self.floor_words = _Lexicon(d["floor_words"])
         self.identifier_cues = sorted(d["identifier_cues"], key=len, reverse=True)
         self.fraction = re.compile(
             rf"({_CHINESE}|{_ARABIC}) ?{re.escape(d['fraction_infix'])} ?({_CHINESE}|{_ARABIC})")  # 5 分之 1
@@ -325,6 +326,9 @@ def _read_number(text: str, pos: int, tables: _Tables, accepted) -> _Reading | N
         unit = _unit_at(text, end, tables, chinese)
     if not core and not m["mult"] and not unit:
         return None  # 数 / 几 alone count only with a classifier (数个, 几名); 数据, 几乎 are words
+    floor = tables.floor_words.at(text, end)
+    if floor and not unit and value is not None and not approx and core and float(value).is_integer():
+        return _Reading(pos, end + len(floor), "ORDINAL", value, floor, False, pos)  # 89楼: the 89th floor
     if unit in tables.generic:
         return _generic_count(text, pos, end, value, approx, m, tables, accepted)
     if unit:
