@@ -352,7 +352,7 @@ def _read_number(text: str, pos: int, tables: _Tables, accepted) -> _Reading | N
     # A bare number: no unit. It must stand on its own, not run into a name (911事件, 台北101是).
     following = text[end:end + 1]
     if following and _HAN.match(following) and following not in d["bare_followers"] \
-            and not tables.approx_suffixes.at(text, end):
+            and not tables.approx_suffixes.at(text, end) and not _score_end(text, pos, d):
         people = people_counted(text, end, m, value, tables, accepted)
         if people:
             return _Reading(pos, end, "QUANTITY", value, people, approx, pos)
@@ -608,6 +608,12 @@ def _range_or_score(text: str, pos: int, end: int, tables: _Tables) -> bool:
     m = _SHORT_PAIR.match(text, pos)
     before = text[pos - 1] if pos else ""
     return m is not None and m.end(1) == end and before not in _DASHES and not (before and before in tables.units)
+
+
+def _score_end(text: str, pos: int, d: dict) -> bool:
+    """The 0 of 1比0击败: the second number of a score, whatever follows it."""
+    joiner = next((j for j in d["score_joiners"] if text.endswith(j, 0, pos)), None)
+    return joiner is not None and text[pos - len(joiner) - 1:pos - len(joiner)].isdigit()
 
 
 def _pair_end(text: str, pos: int, tables: _Tables) -> bool:
