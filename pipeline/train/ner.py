@@ -24,7 +24,9 @@ from . import ner_data
 def add_arguments(parser) -> None:
     parser.add_argument("--data", default="../shared/benchmarks", help="folder of the training corpora")
     parser.add_argument("--out", default=str(data_path(MODEL_FILE)), help="the ONNX file to write")
-    parser.add_argument("--corpora", nargs="*", help="only these corpora (names in data/ner/corpora.yaml)")
+    parser.add_argument("--corpora", nargs="*",
+                        help="only these corpora (names in data/ner/corpora.yaml; an optional one, such as "
+                             "real-dev, is read only when named here)")
     parser.add_argument("--minutes", type=float, default=80.0, help="time budget for the epochs")
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--seed", type=int, default=20261203)
@@ -228,10 +230,12 @@ def train_from_args(args, argv) -> int:
     data_dir = Path(args.data)
     config = ner_data.label_config()
     missing = [data_dir / spec["path"] for name, spec in config["corpora"].items()
-               if (not args.corpora or name in args.corpora) and not (data_dir / spec["path"]).exists()]
+               if (not args.corpora or name in args.corpora) and "path" in spec
+               and not (data_dir / spec["path"]).exists()]
     if missing:
         print(f"{missing[0]}: training corpus not found; pass --data with the folder that holds "
-              f"{', '.join(spec['path'] for spec in config['corpora'].values())}", file=sys.stderr)
+              f"{', '.join(spec['path'] for spec in config['corpora'].values() if 'path' in spec)}",
+              file=sys.stderr)
         return 2
     random.seed(args.seed)
     numpy.random.seed(args.seed)
@@ -239,15 +243,21 @@ def train_from_args(args, argv) -> int:
     torch.set_num_threads(args.threads)
     labels = config["model_labels"]
     annotates = {name: set(spec["annotates"]) for name, spec in config["corpora"].items()}
+    if args.corpora and (unknown := [c for c in args.corpora if c not in config["corpora"]]):
+        print(f"--corpora: no corpus named {unknown[0]!r} in data/ner/corpora.yaml "
+              f"(there are {', '.join(config['corpora'])})", file=sys.stderr)
+        return 2
     resources = build_resources()
     resources.segmenter.initialize()
     try:
         sentences, hashes = ner_data.read_corpora(data_dir, resources.segmenter, resources.gazetteer,
-                                                  resources.entity_rules, args.corpora)
+                                                  resources.entity_rules, args.corpora, Path(args.raw),
+                                                  resources.normalizer)
     except FileNotFoundError as error:
         print(error, file=sys.stderr)
         return 2
-    train, heldout = ner_data.split_heldout(sentences, args.heldout, args.seed)
+    repeats = {name: spec["repeat"] for name, spec in config["corpora"].items() if "repeat" in spec}
+    train, heldout = ner_data.split_heldout(sentences, args.heldout, args.seed, repeats)
     if args.limit:
         train = train[:args.limit]
     raw, raw_record = [], {}

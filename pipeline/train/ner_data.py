@@ -101,12 +101,74 @@ def cut_long(text: str, spans: list) -> list[tuple[int, int]]:
     return pieces
 
 
-def read_corpora(data_dir: Path, segmenter, gazetteer, rules: dict, names: list[str] | None = None):
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+def _pieces(corpus: str, doc_id: str, text: str, spans: list, segmenter):
+    """The training sentences of one text: pieces of at most MAX_CHARS, their spans made local."""
+    for a, b in cut_long(text, spans):
+        piece = text[a:b]
+        if not piece.strip():
+            continue
+        local = [(s - a, e - a, lab) for s, e, lab in spans if a <= s and e <= b]
+        yield Sentence(corpus, doc_id, piece, local, seg_features(len(piece), segmenter.word_edges(piece)))
+
+
+def _gold_lines(text: str, spans: list):
+    """A gold document's lines, each with the spans inside it made local."""
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        yield line, [(s - start, e - start, lab) for s, e, lab in spans if start <= s and e <= end]
+        start = end + 1
+
+
+def read_gold_corpus(corpus: str, spec: dict, raw_dir: Path, segmenter, gazetteer, rules: dict, normalizer):
+    """Sentences of our hand-made gold (the annotation format) of documents in ``raw_dir``, the
+    texts read from there and checked against each annotation's SHA-256; the documents of
+    ``exclude`` are left out (held out for measuring the model on text it was not trained on).
+    The model reads the working copy, so each text is normalised and its spans moved onto it."""
+    from ..corpora import Texts
+    from ..gold import GoldError, load_annotation
+
+    folder = REPOSITORY / spec["gold"]
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder}: gold folder of corpus {corpus} not found")
+    texts, excluded = Texts(raw_dir), set(spec.get("exclude", []))
+    sentences, hashes = [], {}
+    for path in sorted(folder.glob("*.json")):
+        if path.stem in excluded:
+            continue
+        try:
+            annotation = load_annotation(path, texts=texts)
+        except GoldError as error:
+            raise FileNotFoundError(f"{path}: {error}") from None
+        view = normalizer.normalize(texts.get(annotation.doc_id, annotation.corpus)[0])
+        text = view.working
+        hashes[f"{spec['gold']}/{path.name}"] = sha256(path)
+        entities = []
+        for e in annotation.entities:
+            start, end = view.to_working(e.start, e.end)
+            entities.append({"start": start, "end": end, "label": e.label, "text": text[start:end]})
+        spans = map_spans(entities, spec["labels"], gazetteer, rules)
+        for line, local in _gold_lines(text, spans):
+            sentences += _pieces(corpus, annotation.doc_id, line, local, segmenter)
+    return sentences, hashes
+
+
+def read_corpora(data_dir: Path, segmenter, gazetteer, rules: dict, names: list[str] | None = None,
+                 raw_dir: Path | None = None, normalizer=None):
     """All training sentences, and each file's SHA-256 for the model's record."""
     config = label_config()
     sentences, hashes = [], {}
     for corpus, spec in config["corpora"].items():
-        if names and corpus not in names:
+        if names and corpus not in names or not names and spec.get("optional"):
+            continue  # an optional corpus is read only when named (--corpora)
+        if "gold" in spec:
+            found, found_hashes = read_gold_corpus(corpus, spec, raw_dir, segmenter, gazetteer, rules,
+                                                   normalizer)
+            sentences += found
+            hashes.update(found_hashes)
             continue
         path = data_dir / spec["path"]
         if not path.exists():
@@ -118,13 +180,7 @@ def read_corpora(data_dir: Path, segmenter, gazetteer, rules: dict, names: list[
                 item = json.loads(line)
                 text = item["text"]
                 spans = map_spans(item.get("entities", []), spec["labels"], gazetteer, rules)
-                for a, b in cut_long(text, spans):
-                    piece = text[a:b]
-                    if not piece.strip():
-                        continue
-                    local = [(s - a, e - a, lab) for s, e, lab in spans if a <= s and e <= b]
-                    sentences.append(Sentence(corpus, item["id"], piece, local,
-                                              seg_features(len(piece), segmenter.word_edges(piece))))
+                sentences += _pieces(corpus, item["id"], text, spans, segmenter)
     return sentences, hashes
 
 
@@ -150,12 +206,17 @@ def lexicon_words(texts_and_words, size: int, min_count: int = 2, max_length: in
     return ranked, [counts[w] for w in ranked]
 
 
-def split_heldout(sentences: list[Sentence], fraction: float, seed: int):
-    """A fixed share of each corpus held out for choosing the epoch (never a benchmark's dev set)."""
+def split_heldout(sentences: list[Sentence], fraction: float, seed: int, repeats: dict | None = None):
+    """A fixed share of each corpus held out for choosing the epoch (never a benchmark's dev set).
+    A corpus with a ``repeat`` in ``repeats`` is seen that many times in training (a small corpus
+    of our own conventions beside large ones); its held-out sentences count once."""
     rng = random.Random(seed)
     train, heldout = [], []
     for s in sentences:
-        (heldout if rng.random() < fraction else train).append(s)
+        if rng.random() < fraction:
+            heldout.append(s)
+        else:
+            train += [s] * (repeats or {}).get(s.corpus, 1)
     return train, heldout
 
 
