@@ -37,7 +37,7 @@ def test_only_the_dev_split_is_read_and_the_held_out_documents_are_left_out(gold
 
 
 def test_spans_lie_on_the_working_copy_with_the_models_labels(gold_sentences):
-    spec, sentences, _ = gold_sentences
+    _, sentences, _ = gold_sentences
     labels = set(ner_data.label_config()["model_labels"])
     seen = set()
     for s in sentences:

@@ -10,10 +10,10 @@ import bisect
 import re
 from dataclasses import replace
 
+from .award_names import award_candidates
 from .entity_candidates import DASH, HAN, MODEL, QUOTED, RULE, Candidate
 from .event_names import event_candidates
 from .latin_names import latin_name_label, latin_names
-from .award_names import award_candidates
 from .product_names import product_candidates
 
 _TITLE = re.compile(r"《([^《》\n]{1,80})》")

@@ -14,8 +14,9 @@ folded) left to right; at each position the longest reading wins:
 Approximation: words before the number (``近``, ``约``, ``逾``) set ``approx`` and stay outside the
 span; ``多``/``余``/``数`` inside the phrase are in it. Digits that belong to a date (the
 ``dates`` argument, or a time unit right after the number), to a name (an entity span, a title in
-《》, ``911事件``, ``联盟盾牌—2005``) or to an identifier (``A380``, ``7-11``, ``3.2.1``, a number
-after ``电话``) are no numbers. All word lists live in ``data/number_words.yaml``.
+《》, ``911事件``, ``联盟盾牌—2005``) or to an identifier (``A380``, ``2345-6789``, ``3.2.1``, a number
+after ``电话``; :mod:`.number_codes`, which also tells a range or score of two short numbers,
+``70-90%``, ``5-2``, from a code) are no numbers. All word lists live in ``data/number_words.yaml``.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from ..resources import load_yaml
 from .normalize import TextView, simplified_characters
 from .counted_nouns import (noun_after, noun_after_clause, noun_after_modifiers, noun_before, numbering_suffix,
                             people_counted)
+from .number_codes import identifier, identifier_end, quoted_code, score_end
 from .shared import CLAUSE_BREAK, TITLE
 
 
@@ -57,8 +59,6 @@ _PHRASE = re.compile(rf"(?P<lead>[数几])?(?P<core>{_MIXED}|{_CHINESE})?(?P<inn
                      rf"(?P<mult>[{_MULTIPLIER_CHARS}]+)?(?P<inner2>(?<![多余几])[多余])?")
 _NUMERAL = re.compile(rf"{_MIXED}|{_CHINESE}")
 _PERCENT_NUMERAL = re.compile(rf"{_CHINESE}|{_ARABIC}")
-_IDENTIFIER_CHARS = re.compile(r"[A-Za-z0-9.\-:/_]")
-_DASHES = "—–-－‐"
 
 
 class _Lexicon:
@@ -300,10 +300,10 @@ def _read_number(text: str, pos: int, tables: _Tables, accepted) -> _Reading | N
         return None
     m, value, approx = phrase
     end = m.end()
-    if _quoted_code(text, pos, end, tables):
+    if quoted_code(text, pos, end, tables):
         return _Reading(pos, end, None)  # “4.15”活动: a number that is the whole quoted name
-    if _identifier(text, pos, end, tables):
-        return _Reading(pos, _identifier_end(text, end), None)
+    if identifier(text, pos, end, tables):
+        return _Reading(pos, identifier_end(text, end), None)
     if tables.time_units.at(text, end) and not tables.currencies.at(text, end):
         suffix = numbering_suffix(text, end, tables, accepted)
         if suffix and value is not None:
@@ -352,7 +352,7 @@ def _read_number(text: str, pos: int, tables: _Tables, accepted) -> _Reading | N
     # A bare number: no unit. It must stand on its own, not run into a name (911事件, 台北101是).
     following = text[end:end + 1]
     if following and _HAN.match(following) and following not in d["bare_followers"] \
-            and not tables.approx_suffixes.at(text, end) and not _score_end(text, pos, d):
+            and not tables.approx_suffixes.at(text, end) and not score_end(text, pos, d):
         people = people_counted(text, end, m, value, tables, accepted)
         if people:
             return _Reading(pos, end, "QUANTITY", value, people, approx, pos)
@@ -572,80 +572,6 @@ def _after_copula(text: str, pos: int, tables: _Tables) -> bool:
     return clause.endswith("的") and any(w in clause for w in copulas)
 
 
-def _identifier(text: str, pos: int, end: int, tables: _Tables) -> bool:
-    """A000, COVID-19, iPhone 15, 7-11, 3.2.1, 5:00, 007, a number after 电话/编号."""
-    before = text[pos - 1] if pos else ""
-    after = text[end:end + 1]
-    if before.isascii() and before.isalnum() or after.isascii() and after.isalpha():
-        return True
-    if before in _DASHES and pos >= 2 and (text[pos - 2].isascii() and text[pos - 2].isalnum()
-                                           or _HAN.match(text[pos - 2])) and not _pair_end(text, pos, tables):
-        return True  # 联盟盾牌—2005, COVID-19: a name's number
-    if before == " " and pos >= 2 and text[pos - 2].isascii() and text[pos - 2].isalnum():
-        return True  # ISO 9001, Windows 11
-    if after and after in "-:/_." and text[end + 1:end + 2].isdigit() and not _range_or_score(text, pos, end, tables):
-        return True  # 2345-6789, 5:00, 3.2.1
-    if _in_web_address(text, pos, end):
-        return True  # www.example.org/79-st/: a web address's digits
-    core = text[pos:end]
-    if len(core) > 1 and core[0] == "0" and core[1].isdigit():
-        return True  # 007, 010: codes keep their leading zero
-    window = text[max(0, pos - 12):pos]
-    for cue in tables.identifier_cues:
-        at = window.rfind(cue)
-        if at >= 0 and all(ch in tables.data["identifier_links"] for ch in window[at + len(cue):]):
-            return True
-    return False
-
-
-_SHORT_PAIR = re.compile(r"([1-9]\d{0,2}|0)-([1-9]\d{0,2}|0)(?![\d.:/_-])")
-
-
-def _range_or_score(text: str, pos: int, end: int, tables: _Tables) -> bool:
-    """70-90%, 6-8人, 5-2: two short numbers joined by a hyphen are a range or a score, two
-    numbers (a code has more digits, a leading zero or a third part: 2345-6789, 010-1, 3-2-1);
-    after a classifier they name a thing (一家7-11: a shop)."""
-    m = _SHORT_PAIR.match(text, pos)
-    before = text[pos - 1] if pos else ""
-    return m is not None and m.end(1) == end and before not in _DASHES and not (before and before in tables.units)
-
-
-def _score_end(text: str, pos: int, d: dict) -> bool:
-    """The 0 of 1比0击败: the second number of a score, whatever follows it."""
-    joiner = next((j for j in d["score_joiners"] if text.endswith(j, 0, pos)), None)
-    return joiner is not None and text[pos - len(joiner) - 1:pos - len(joiner)].isdigit()
-
-
-def _pair_end(text: str, pos: int, tables: _Tables) -> bool:
-    """The number at ``pos`` ends a range or score (the 90 of 70-90%)."""
-    start = pos - 1
-    while start > 0 and text[start - 1].isdigit():
-        start -= 1
-    return start < pos - 1 and text[pos - 1] == "-" and _range_or_score(text, start, pos - 1, tables)
-
-
-_URL_CHARS = re.compile(r"[A-Za-z0-9.\-:/_%?=&#~+]")
-_WEB_ADDRESS = re.compile(r"(?:https?://|www\.|[a-z0-9-]+\.(?:com|org|net|edu|gov|int|[a-z]{2})/)", re.IGNORECASE)
-
-
-def _in_web_address(text: str, pos: int, end: int) -> bool:
-    """The number is inside a run of address characters that holds a scheme, www. or a domain and
-    a path (www.bcrg-guinee.org/79-st/70-historique)."""
-    start = pos
-    while start > 0 and _URL_CHARS.match(text[start - 1]):
-        start -= 1
-    stop = end
-    while stop < len(text) and _URL_CHARS.match(text[stop]):
-        stop += 1
-    return start < pos and "/" in text[start:stop] and _WEB_ADDRESS.search(text, start, stop) is not None
-
-
-def _identifier_end(text: str, end: int) -> int:
-    while end < len(text) and _IDENTIFIER_CHARS.match(text[end]):
-        end += 1
-    return end
-
-
 def _unit_at(text: str, pos: int, tables: _Tables, chinese: bool) -> str | None:
     d = tables.data
     for unit in tables.unit_words.all_at(text, pos):
@@ -661,14 +587,6 @@ def _unit_at(text: str, pos: int, tables: _Tables, chinese: bool) -> str | None:
 def _lone_yi(text: str, pos: int) -> bool:
     """The numeral that ends at ``pos`` is 一 on its own (一度), not a number ending in it (十一度)."""
     return text[pos - 1:pos] == "一" and not (pos >= 2 and (text[pos - 2] in _CN_DIGITS or text[pos - 2] in _MULTIPLIER_CHARS))
-
-
-def _quoted_code(text: str, pos: int, end: int, tables: _Tables) -> bool:
-    """“4.15”, 「911」: a numeral that fills a pair of quotation marks names something."""
-    if pos == 0 or end >= len(text):
-        return False
-    close = tables.quote_pairs.get(text[pos - 1])
-    return close is not None and text[end] == close
 
 
 def _blocked(text: str, pos: int, followers) -> bool:
