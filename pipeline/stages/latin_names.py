@@ -58,7 +58,8 @@ def latin_names(text: str, entities: list[Candidate], rules: dict) -> list[Candi
         # person too
         after = text[m.end():m.end() + 8].lstrip(" ")
         cue = next((c for c in cues_after if after.startswith(c)), None)
-        titled = text[:m.start()].rstrip(" ").endswith(titles_before) or \
+        # the few characters before it, not the whole text before it: a long document has many such words
+        titled = text[max(0, m.start() - 12):m.start()].rstrip(" ").endswith(titles_before) or \
             cue is not None and (len(cue) > 1 or not HAN.match(after[1:2] or " "))
         if m.group() in person_words or titled:
             found.append(Candidate(m.start(), m.end(), "PERSON", m.group(), "", RULE))

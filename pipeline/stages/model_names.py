@@ -308,13 +308,13 @@ def _not_a_name(surface: str, label: str, text: str, start: int, end: int, resou
         return True
     if label == "PERSON" and not _person_evidence(surface, text, start, end, resources):
         return True
-    if surface in rules["compass_words"] and _COMPASS_AFTER.match(text, end) and \
+    if surface in rules["compass_words"] and \
             text.startswith(tuple(rules["compass_followers"]), _COMPASS_AFTER.match(text, end).end()):
         return True  # 西北方向, 东北 (B) 口: a direction, not the region
     return reign_era(surface, text, end, rules, label)
 
 
-_COMPASS_AFTER = re.compile(r"\s*(?:[（(][^（）()]{0,8}[）)]\s*)?")
+_COMPASS_AFTER = re.compile(r"\s*(?:[（(][^（）()]{0,8}[）)]\s*)?")  # matches everywhere (all optional)
 
 
 @lru_cache(maxsize=1)
