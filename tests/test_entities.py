@@ -741,6 +741,7 @@ def test_lines_stations_awards_and_numbered_units(run, sentence, text, label):
     ("广场西北方向有一座公园。", "西北"),                   # a compass word before 方向 is a direction
     ("出口设在东南 (C) 口。", "东南"),
     ("他获得了三等奖和特别奖。", "三等奖"),                 # generic prizes are no award's name
+    ("他买彩票中大奖了。", "中大奖"),                       # to win a big prize (中|大奖)
     ("老师奖励了李明。", "李明奖"),                         # 奖励 is a verb, not an award word
     ("Nokia 表示将裁员。", "Nokia"),                        # a verb of saying follows companies too
     ("她拿到教育博士 Doctoral 学位。", "Doctoral"),          # a degree is no person's title

@@ -19,7 +19,7 @@ from .entity_candidates import HAN, QUOTED, RULE, Candidate
 def award_candidates(text: str, working_tokens, entities: list[Candidate], rules: dict,
                      word_tags: dict) -> list[Candidate]:
     spec = rules["award_names"]
-    heads = tuple(spec["heads"])
+    heads = tuple(sorted(spec["heads"], key=len, reverse=True))  # 中|大奖: the stem is 中, not 中大
     generic = set(spec["generic_stems"])
     found = []
     for start, end in working_tokens:
