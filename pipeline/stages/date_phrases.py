@@ -73,9 +73,20 @@ def _read_calendar_phrase(text: str, pos: int, tables: DateTables) -> Phrase | N
         tail_read = _read_calendar(text, connector.end(), tables)
         if tail_read and tail_read[0] is not _CONSUMED and _joins(head, tail_read[0]):
             return Phrase(pos, tail_read[1], "range", head, tail_read[0])
+    if connector and _timed_day(head):
+        tail_read = _read_calendar(text, connector.end(), tables)
+        if tail_read and tail_read[0] is not _CONSUMED and _timed_day(tail_read[0]) \
+                and tail_read[0].words_only_numbers and tail_read[0].levels[0] >= head.levels[0]:
+            # 4月17日16:15至4月18日20:45, 5月13日夜至16日拂晓: a day and a time to a day and a time
+            return Phrase(pos, tail_read[1], "range", head, tail_read[0], type="TIME")
     if connector and head.hour is not None and (tail_read := _clock_tail(text, connector.end(), head, tables)):
         return Phrase(pos, tail_read[1], "range", head, tail_read[0], type="TIME")
     return Phrase(pos, end, "calendar", head, type=type_)
+
+
+def _timed_day(c: Calendar) -> bool:
+    """A written day with a time of day or a part of the day (16日16:15, 13日夜)."""
+    return c.day_kind == "abs" and (c.hour is not None or c.day_part is not None)
 
 
 def _clock_tail(text: str, pos: int, head: Calendar, tables: DateTables):

@@ -227,7 +227,7 @@ def _resolve(phrase: Phrase, anchor: Anchor | None, today: dt.date | None, table
             tail = _resolve_calendar(replace(tail_cal, year=head.year + 1), anchor, today)
         if tail is None or head.year and tail.value < head.value:
             return None  # an interval must not end before it starts (with no year, 12月30日至1月2日 may)
-        type_ = "TIME" if phrase.calendar.hour is not None else "DATE"
+        type_ = "TIME" if phrase.calendar.hour is not None or phrase.calendar.day_part else "DATE"
         return type_, f"{head.value}/{tail.value}", None, head if head.year else None
     resolved = _resolve_calendar(phrase.calendar, anchor, today)
     if resolved is None:
