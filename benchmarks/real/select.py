@@ -31,9 +31,9 @@ SEED = 20261203
 MAX_CHARS = 1000
 # stratum -> (corpora, script, register, n_dev, n_test)
 STRATA = {
-    "drcd": (["drcd"], "hant", "encyclopedia", 30, 5),
-    "cmrc2018": (["cmrc2018"], "hans", "encyclopedia", 29, 5),
-    "ntrex": (["ntrex-zho-tw", "ntrex-zho-cn"], None, "news", 29, 5),
+    "drcd": (["drcd"], "hant", "encyclopedia", 33, 5),
+    "cmrc2018": (["cmrc2018"], "hans", "encyclopedia", 32, 5),
+    "ntrex": (["ntrex-zho-tw", "ntrex-zho-cn"], None, "news", 32, 5),
     "ud-zh-hk-legco": (["ud-zh-hk"], "hant", "legislative record", 1, 0),
     "ud-zh-hk-film": (["ud-zh-hk"], "hant", "film subtitles", 0, 1),
 }
