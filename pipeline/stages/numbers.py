@@ -347,8 +347,7 @@ def _read_number(text: str, pos: int, tables: _Tables, accepted) -> _Reading | N
             return _Reading(pos, unit_end, None)
         return _Reading(pos, unit_end, label, value, unit, approx, pos)
     suffix = tables.cardinal_suffixes.at(text, end)
-    if suffix and core and core != "一" and value is not None \
-            and (_HAN.match(text[end + len(suffix):end + len(suffix) + 1]) or suffix in d["standalone_cardinal_suffixes"]):
+    if suffix and core and core != "一" and value is not None and _HAN.match(text[end + 1:end + 2]):
         return _Reading(pos, end + len(suffix), "CARDINAL", value, None, approx, pos)
     # A bare number: no unit. It must stand on its own, not run into a name (911事件, 台北101是).
     following = text[end:end + 1]
