@@ -174,8 +174,9 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
                 break  # 罗马帝国政治中心: the place's role, not a body's name
             if head and word == head[0] and _verb_not_head(text, e, word, token_end_at_start, word_tags):
                 break  # 在威灵组织了集会: the head word is the verb of the sentence
-            if head and head[0] in adjacent_heads and s != walk_from:
-                break  # 奥斯陆协议, but not 深圳|签了|合作协议: an agreement named after the place itself
+            if head and head[0] in adjacent_heads and (s != walk_from or _verb_before_head(word, head[0], stop_words,
+                                                                                         word_tags)):
+                break  # 奥斯陆协议, but not 深圳|签了|合作协议 or 维也纳|达成协议: an agreement named after the place itself
             if head:
                 best = (e, head[1])
             elif from_latin and word_tags.get(word) not in ("n", "vn"):
@@ -190,6 +191,12 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
             start = c.end if text.startswith(meetings, end) and c.label != "ORG" else c.start
             found.append(Candidate(start, end, label, text[start:end], "", RULE))
     return found
+
+
+def _verb_before_head(word: str, head: str, stop_words: set, word_tags: dict) -> bool:
+    """A word that is a verb and its object (达成协议, 签订条约): the head is what is acted on."""
+    before = word[:len(word) - len(head)]
+    return bool(before) and (before in stop_words or word_tags.get(before) == "v")
 
 
 def _verb_not_head(text: str, end: int, word: str, token_end_at_start: dict, word_tags: dict) -> bool:
