@@ -749,3 +749,22 @@ def test_lines_stations_awards_and_numbered_units(run, sentence, text, label):
 def test_directions_and_generic_prizes_are_no_names(run, sentence, not_text):
     found = ents(run(sentence))
     assert not [t for t, _ in found if t == not_text], found
+
+
+@pytest.mark.parametrize("sentence, text, label", [
+    ("《大众公报》是当地发行最久的报纸之一。", "大众公报", "ORG"),       # a paper the text calls one, whatever its name ends in
+    ("人民日报《联合公报》全文刊登。", "联合公报", "LAW"),              # ... but a paper's name before a title printed it
+    ("这家书店开在汉口英租界。", "汉口英租界", "GPE"),                  # a concession named after its city
+    ("海军巡洋舰明远号于次年下水。", "明远号", "PRODUCT"),              # a ship named right after its vessel word
+])
+def test_periodicals_concessions_and_ships(run, sentence, text, label):
+    assert (text, label) in ents(run(sentence)), ents(run(sentence))
+
+
+@pytest.mark.parametrize("sentence, not_text", [
+    ("这艘军舰一号舰已退役。", "一号"),                      # a number, not a ship's name
+    ("各国在维也纳达成协议。", "维也纳达成协议"),            # a verb and its object, no agreement named after the city
+])
+def test_numbered_ships_and_concluded_agreements_are_no_names(run, sentence, not_text):
+    found = ents(run(sentence))
+    assert not [t for t, _ in found if t == not_text], found

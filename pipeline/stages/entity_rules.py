@@ -85,12 +85,14 @@ def _periodical_titles(text: str, titles: list[Candidate], rules: dict) -> list[
     word = "|".join(map(re.escape, words))
     gloss = r"(?:\s*[（(][^（）()\n]{0,40}[）)])?"
     after = re.compile(rf"》{gloss}\s*(?:{word})")
-    predicate = re.compile(rf"》{gloss}(?:是|为|為)[^{_CLAUSE_END}]{{0,20}}?(?:{word})(?=[{_CLAUSE_END}]|$)")
-    periodicals = {text[c.start:c.end] for c in titles if c.label == "WORK_OF_ART" and
-                   (text.endswith(words, 0, c.start - 1) and not text.startswith(parts, c.end + 1) or
-                    after.match(text, c.end) or
-                    predicate.match(text, c.end))}
-    return [replace(c, label="ORG") if c.label == "WORK_OF_ART" and text[c.start:c.end] in periodicals else c
+    predicate = re.compile(rf"》{gloss}(?:是|为|為)[^{_CLAUSE_END}]{{0,20}}?(?:{word})(?:之一)?(?=[{_CLAUSE_END}]|$)")
+    # A title ending like a law's (《大公报》: 公报) is a periodical only by what follows it: a
+    # periodical's word before it may be the paper that printed the law (人民日报《联合公报》).
+    periodicals = {text[c.start:c.end] for c in titles if
+                   c.label == "WORK_OF_ART" and text.endswith(words, 0, c.start - 1)
+                   and not text.startswith(parts, c.end + 1) or
+                   c.label in ("WORK_OF_ART", "LAW") and (after.match(text, c.end) or predicate.match(text, c.end))}
+    return [replace(c, label="ORG") if c.label in ("WORK_OF_ART", "LAW") and text[c.start:c.end] in periodicals else c
             for c in titles]
 
 

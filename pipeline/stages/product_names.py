@@ -3,7 +3,8 @@
 - a **class**: a name + 级 before a vessel word is the class's name (不来梅级护卫舰,
   巴登-符腾堡级舰船: PRODUCT 不来梅级, 巴登-符腾堡级); the name may join two names by a hyphen;
 - a **ship**: a quoted name + 号 that a vessel word (or a class) follows is the ship's name
-  (“莱茵-普法尔兹”号护卫舰: PRODUCT 莱茵-普法尔兹).
+  (“莱茵-普法尔兹”号护卫舰: PRODUCT 莱茵-普法尔兹); a name + 号 right after a vessel word is one too
+  (铁甲舰维吉尼亚号: PRODUCT 维吉尼亚号), where the name is an entity or whole words, no number.
 
 The vessel words are data (``product_names.vessel_words``).
 """
@@ -14,6 +15,9 @@ import re
 from .entity_candidates import HAN, HYPHENS, MODEL, RULE, Candidate
 
 _BEFORE_A_NAME = "的是为和与及、，"  # characters that end the word before a name
+_MAX_SHIP_NAME = 8
+_NUMERALS = "0123456789０１２３４５６７８９〇零一二两三四五六七八九十百千"
+_AFTER_SHIP_MARK = "线码称召令"  # 号线, 号码, 号称, 号召, 号令: words, not a ship's 号
 _QUOTED_SHIP = re.compile(r"[“「\"]([^“”「」\"\n]{2,20})[”」\"]号")
 
 
@@ -36,13 +40,24 @@ def product_candidates(text: str, working_tokens, entities: list[Candidate], rul
     for m in _QUOTED_SHIP.finditer(text):
         if vessel.match(text, m.end()) or m.end() in classes:
             found.append(Candidate(m.start(1), m.end(1), "PRODUCT", m.group(1), "", RULE))
+    # A ship named right after its vessel word: 铁甲舰维吉尼亚号, 战舰莫尼特号 (the name and 号).
+    token_starts = set(token_start_at_end.values())
+    entity_end_at_start = {c.start: c.end for c in entities}
+    for m in vessel.finditer(text):
+        mark = text.find("号", m.end(), m.end() + _MAX_SHIP_NAME + 1)
+        if mark - m.end() < 2 or text[mark + 1:mark + 2] in _AFTER_SHIP_MARK:
+            continue
+        name = text[m.end():mark]
+        if not all(HAN.match(ch) or ch == "·" for ch in name) or any(ch in _NUMERALS or ch in "的之" for ch in name):
+            continue  # 舰上的二号, 军舰一号: a number, not a name
+        if entity_end_at_start.get(m.end()) == mark or m.end() in token_starts and mark in token_start_at_end:
+            found.append(Candidate(m.end(), mark + 1, "PRODUCT", text[m.end():mark + 1], "", RULE))
     # A class is named after its first ship: the class's name alone elsewhere is that ship (敷岛).
     # Not a name known as something else: by the gazetteer or a rule, or by the model as a polity,
     # an organisation or a person (不来梅级: 不来梅 alone is the city).
     lead_ships = {text[c.start:c.end - 1] for c in found if text.endswith("级", c.start, c.end)}
     known = {text[c.start:c.end] for c in entities if c.source != MODEL or c.label in ("GPE", "ORG", "PERSON")}
     taken = {i for c in found for i in range(c.start, c.end)}
-    token_starts = set(token_start_at_end.values())
     for name in lead_ships - known:
         for m in re.finditer(re.escape(name), text):
             if m.start() not in taken and text[m.end():m.end() + 1] != "级" and \

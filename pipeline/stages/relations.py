@@ -292,6 +292,10 @@ class _Engine(_Phrases):
                 m = self.nearest_earlier(hit.start, role.labels, used)
                 if m is not None:
                     args[role.name].append(("entity", m, True))
+        # One referent fills one side: 《大公报》创刊时的大公报 does not found itself.
+        acted_on = {m.key for r in after_roles for _, m, _ in args[r.name] if isinstance(m, _Mention) and m.key}
+        for role in before_roles:
+            args[role.name] = [a for a in args[role.name] if not (isinstance(a[1], _Mention) and a[1].key in acted_on)]
         return args
 
     def _assign(self, args: dict, roles: list[Role], m: _Mention, inherited: bool) -> None:
