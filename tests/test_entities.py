@@ -768,3 +768,12 @@ def test_periodicals_concessions_and_ships(run, sentence, text, label):
 def test_numbered_ships_and_concluded_agreements_are_no_names(run, sentence, not_text):
     found = ents(run(sentence))
     assert not [t for t, _ in found if t == not_text], found
+
+
+@pytest.mark.parametrize("sentence, text, label", [
+    ("林西·普拉斯科-弗莱克斯曼是两个孩子的母亲。", "林西·普拉斯科-弗莱克斯曼", "PERSON"),   # a double-barrelled name
+    ("金庸生于浙江海宁。", "浙江", "GPE"),                       # a province, though its name ends like a river's
+    ("占旭刚，中国浙江省衢州市开化县人。", "衢州市", "GPE"),     # the rest of a chain the gazetteer's province begins
+])
+def test_double_barrelled_names_and_provinces(run, sentence, text, label):
+    assert (text, label) in ents(run(sentence)), ents(run(sentence))

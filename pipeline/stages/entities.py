@@ -53,6 +53,9 @@ def find_entities(view: TextView, tokens: Sequence[tuple[int, int]], sentences: 
     persons = [(c.start, c.end) for c in model if c.label == "PERSON"]
     gaz = [c for c in gaz if c.label != "LANGUAGE" or not any(s <= c.start and c.end <= e and e - s > c.end - c.start
                                                                 for s, e in persons)]
+    # The model's chains of places are split first (浙江省衢州市), so that a gazetteer name at the
+    # front (浙江省) does not drop the rest with them.
+    model = place_shapes(text, model, resources.rules, token_bounds)
     merged = place_shapes(text, resolve(gaz + model), resources.rules, token_bounds)
     # 法属西非 before the rules, so that names built on a place build on it (法属西非银行)
     merged = resolve(merged + colonies(text, token_bounds, merged, resources.gazetteer, resources.rules))
@@ -61,6 +64,7 @@ def find_entities(view: TextView, tokens: Sequence[tuple[int, int]], sentences: 
     aliases = defined_aliases(text, token_bounds, resolved, resources.rules)
     if aliases:
         resolved = resolve(aliases + resolved)
+    resolved = _hyphenated_persons(text, resolved)
     resolved = resolve(resolved + repeated_names(text, token_bounds, resolved, resources.word_tags, resources.rules))
     mentions: list[EntityMention] = []
     for c in resolved:
@@ -116,6 +120,19 @@ def repeated_names(text: str, token_bounds: set[int], entities: list[Candidate],
                 occupied[s:e] = b"\x01" * (e - s)
                 break
     return found
+
+
+def _hyphenated_persons(text: str, candidates: list[Candidate]) -> list[Candidate]:
+    """普拉斯科-弗莱克斯曼: two persons' names joined by a hyphen are one double-barrelled name."""
+    out: list[Candidate] = []
+    for c in sorted(candidates, key=lambda c: c.start):
+        last = out[-1] if out else None
+        if last and last.label == c.label == "PERSON" and c.start == last.end + 1 and text[last.end] in HYPHENS \
+                and HAN.match(text[last.end - 1]) and HAN.match(text[c.start]):
+            out[-1] = replace(last, end=c.end, canonical=text[last.start:c.end])
+            continue
+        out.append(c)
+    return out
 
 
 def _strip_glued_words(text: str, token_bounds: set[int], candidates: list[Candidate], rules: dict) -> list[Candidate]:
