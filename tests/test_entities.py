@@ -774,6 +774,8 @@ def test_numbered_ships_and_concluded_agreements_are_no_names(run, sentence, not
     ("林西·普拉斯科-弗莱克斯曼是两个孩子的母亲。", "林西·普拉斯科-弗莱克斯曼", "PERSON"),   # a double-barrelled name
     ("金庸生于浙江海宁。", "浙江", "GPE"),                       # a province, though its name ends like a river's
     ("占旭刚，中国浙江省衢州市开化县人。", "衢州市", "GPE"),     # the rest of a chain the gazetteer's province begins
+    ("他在采访完巴黎和会后辞职。", "巴黎和会", "EVENT"),          # a peace conference named by its city
+    ("汶川大地震后，救援展开。", "汶川大地震", "EVENT"),          # a great earthquake named by its place
 ])
 def test_double_barrelled_names_and_provinces(run, sentence, text, label):
     assert (text, label) in ents(run(sentence)), ents(run(sentence))
