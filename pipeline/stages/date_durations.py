@@ -119,7 +119,10 @@ def read_set(text: str, pos: int, tables: DateTables) -> Phrase | None:
         if n:
             return Phrase(pos, m.end(), "fixed", type="SET",
                            value=d["set_cycle_units"][m["unit"]].replace("{n}", str(tidy(n))))
-    if m := tables.set_weekday.match(text, pos):  # 每逢周末, 每逢星期六
+    m = tables.set_weekday.match(text, pos)
+    if m and m["wd"] == "一" and text[m.end():m.end() + 1] in d["once_counters"]:
+        m = None  # 每周一次, 每周一集: once a week, not every Monday
+    if m:  # 每逢周末, 每逢星期六
         value = "XXXX-WXX-WE" if m["we"] else f"XXXX-WXX-{d['weekdays'][m['wd']]}"
         return Phrase(pos, m.end(), "fixed", type="SET", value=value)
     if (m := tables.set_month.match(text, pos)) and (month := parse_number(m["m"])) and 1 <= month <= 12:
