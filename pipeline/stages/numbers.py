@@ -324,6 +324,10 @@ def _read_number(text: str, pos: int, tables: _Tables, accepted) -> _Reading | N
     if unit is None and text[end:end + 1] == " " and not chinese and _unit_at(text, end + 1, tables, chinese):
         end += 1  # 12 个系: PDF and translated text put a space between numeral and classifier
         unit = _unit_at(text, end, tables, chinese)
+    if unit is None and core and core not in d["cued_unit_blocked_numerals"] and \
+            (cued := _cued_unit(text, pos, end, d)):
+        unit_end, unit = cued
+        return _Reading(pos, unit_end, "QUANTITY", value, unit, approx, pos)  # 得七分: points
     if not core and not m["mult"] and not unit:
         return None  # 数 / 几 alone count only with a classifier (数个, 几名); 数据, 几乎 are words
     floor = tables.floor_words.at(text, end)
@@ -581,6 +585,18 @@ def _unit_at(text: str, pos: int, tables: _Tables, chinese: bool) -> str | None:
         if _blocked(text, pos + len(unit), d["unit_blocked_followers"].get(unit, [])):
             continue  # 一方面, 两部门
         return unit
+    return None
+
+
+def _cued_unit(text: str, pos: int, end: int, d: dict) -> tuple[int, str] | None:
+    """(end, unit) of a unit that counts only after a verb that says what it counts (得七分,
+    落后 4 分: points; elsewhere 分 is a minute or a cent)."""
+    before = text[max(0, pos - 4):pos].rstrip()
+    start = end + 1 if text[end:end + 1] == " " else end
+    for unit, cues in d["cued_units"].items():
+        if text.startswith(unit, start) and before.endswith(tuple(cues)) and \
+                not _blocked(text, start + len(unit), d["unit_blocked_followers"].get(unit, [])):
+            return start + len(unit), unit
     return None
 
 
