@@ -189,7 +189,8 @@ class _Engine(_Phrases):
         start = cs
         copula = self._find(g.copulas, cs, hit.start) if relative else []
         if copula:  # X 是 A 每年举行的 …
-            out.topic = self.nearest_group(cs, copula[-1], self.after_labels, placed)
+            a, b = self.topic_span(hit, cs, copula[-1])
+            out.topic = self.nearest_group(a, b, self.after_labels, placed)
             out.copula = bool(out.topic)
             out.predecessor = bool(out.topic) and any(
                 w in self.text[out.topic[-1].end:copula[-1]] for w in g.predecessor_words)
@@ -221,6 +222,18 @@ class _Engine(_Phrases):
         own = [m for m in out.subject if m.start >= start]
         out.near_start = own[0].end if own else start
         return out
+
+    def topic_span(self, hit: _Hit, cs: int, copula: int) -> tuple[int, int]:
+        """Where a copula's topic is looked for: its clause; but a gloss in brackets right before the
+        copula (X（英语：…, …）是…) stands for X, and X is before the bracket, in the clause it opens in."""
+        close = self.text[copula - 1:copula]
+        if close not in ("）", ")"):
+            return cs, copula
+        opening = self.text.rfind("（" if close == "）" else "(", 0, copula - 1)
+        clause = next(((a, b) for a, b in self.clauses[hit.sentence] if a <= opening < b), None)
+        if opening < 0 or clause is None:
+            return cs, copula
+        return clause[0], opening
 
     def owners(self, m: _Mention, floor: int) -> list[_Mention]:
         """The group right before ``m`` and its relative marker: A与B的X → [A, B]."""
