@@ -776,6 +776,8 @@ def test_numbered_ships_and_concluded_agreements_are_no_names(run, sentence, not
     ("占旭刚，中国浙江省衢州市开化县人。", "衢州市", "GPE"),     # the rest of a chain the gazetteer's province begins
     ("他在采访完巴黎和会后辞职。", "巴黎和会", "EVENT"),          # a peace conference named by its city
     ("汶川大地震后，救援展开。", "汶川大地震", "EVENT"),          # a great earthquake named by its place
+    ("在法国殖民前，几内亚地区的商人通行物物交易。", "几内亚", "GPE"),   # 地区 after a place is that place
+    ("集团在中亚地区举行演习。", "中亚地区", "LOC"),             # ... but part of a region named by direction
 ])
 def test_double_barrelled_names_and_provinces(run, sentence, text, label):
     assert (text, label) in ents(run(sentence)), ents(run(sentence))

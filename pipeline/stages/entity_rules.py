@@ -151,6 +151,8 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
                    and latin_name_label(m.group(), rules["latin_names"]) not in ("FAC", "EVENT")]
     person_law_heads = tuple(rules["person_law_heads"])
     adjacent_heads = set(rules["adjacent_name_heads"])
+    area_heads = set(rules["area_heads"]["heads"])
+    area_prefixes = tuple(rules["area_heads"]["region_prefixes"])
     token_end_at_start = dict(working_tokens)
     for k, c in enumerate([*entities, *latin_bases]):
         from_latin = k >= len(entities)
@@ -176,6 +178,8 @@ def _suffixed_names(text, working_tokens, entities, rules, word_tags) -> list[Ca
                 break  # 罗马帝国政治中心: the place's role, not a body's name
             if head and word == head[0] and _verb_not_head(text, e, word, token_end_at_start, word_tags):
                 break  # 在威灵组织了集会: the head word is the verb of the sentence
+            if head and head[0] in area_heads and not text.startswith(area_prefixes, c.start):
+                break  # 非洲|地区, 几内亚|地区: the place itself, not a name (but 中亚地区, 华北地区)
             if head and head[0] in adjacent_heads and (s != walk_from or _verb_before_head(word, head[0], stop_words,
                                                                                          word_tags)):
                 break  # 奥斯陆协议, but not 深圳|签了|合作协议 or 维也纳|达成协议: an agreement named after the place itself
