@@ -778,6 +778,8 @@ def test_numbered_ships_and_concluded_agreements_are_no_names(run, sentence, not
     ("汶川大地震后，救援展开。", "汶川大地震", "EVENT"),          # a great earthquake named by its place
     ("在法国殖民前，几内亚地区的商人通行物物交易。", "几内亚", "GPE"),   # 地区 after a place is that place
     ("集团在中亚地区举行演习。", "中亚地区", "LOC"),             # ... but part of a region named by direction
+    ("日军占领了舟山，后来设立舟山专区。", "舟山", "GPE"),        # a city, though its name ends like a mountain's
+    ("日军占领了舟山，后来设立舟山专区。", "舟山专区", "GPE"),    # the gazetteer's city with its unit word
 ])
 def test_double_barrelled_names_and_provinces(run, sentence, text, label):
     assert (text, label) in ents(run(sentence)), ents(run(sentence))

@@ -162,6 +162,7 @@ def place_shapes(text: str, candidates: list[Candidate], rules: dict, token_boun
     polity_heads = tuple(sorted(rules["polity_heads"], key=len, reverse=True))
     polity_prefixes = tuple(rules["polity_prefixes"])
     region_heads = tuple(rules["directional_region_heads"])
+    units = tuple(sorted(rules["gazetteer_place_units"], key=len, reverse=True))
 
     def direction_before(start: int) -> bool:
         """A direction word before a polity is part of its name when it is a word of its own
@@ -209,6 +210,11 @@ def place_shapes(text: str, candidates: list[Candidate], rules: dict, token_boun
             continue
         if out and out[-1].label == "LOC" and c.start < out[-1].end:
             continue  # the 大陆 the model found on its own
+        if c.label == "GPE" and c.source == GAZETTEER and \
+                (unit := next((u for u in units if text.startswith(u, c.end) and c.end + len(u) in token_bounds), None)):
+            # 舟山 + 县, 舟山 + 专区: the gazetteer's city with the unit the text names it by
+            c = replace(c, end=c.end + len(unit))
+            name = text[c.start:c.end]
         if c.label == "GPE":
             if name[0] in prefixes and len(name) >= 4 and chain.fullmatch(name[1:]):
                 c = replace(c, start=c.start + 1, canonical=c.canonical[1:])  # 今江苏省苏州市
