@@ -16,7 +16,9 @@ span; ``多``/``余``/``数`` inside the phrase are in it. Digits that belong to
 ``dates`` argument, or a time unit right after the number), to a name (an entity span, a title in
 《》, ``911事件``, ``联盟盾牌—2005``) or to an identifier (``A380``, ``2345-6789``, ``3.2.1``, a number
 after ``电话``; :mod:`.number_codes`, which also tells a range or score of two short numbers,
-``70-90%``, ``5-2``, from a code) are no numbers. All word lists live in ``data/number_words.yaml``.
+``70-90%``, ``5-2``, from a code) are no numbers. What the words around a number say (approximation
+outside the span, the indefinite 一) is :mod:`.number_context`. All word lists live in
+``data/number_words.yaml``.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from .normalize import TextView, simplified_characters
 from .counted_nouns import (noun_after, noun_after_clause, noun_after_modifiers, noun_before, numbering_suffix,
                             people_counted)
 from .number_codes import identifier, identifier_end, quoted_code, score_end
+from .number_context import after_copula, approx_before, approx_clause, indefinite, state_word_at
 from .shared import CLAUSE_BREAK, TITLE
 
 
@@ -343,11 +346,11 @@ def _read_number(text: str, pos: int, tables: _Tables, accepted) -> _Reading | N
             after = tables.currencies.at(text, unit_end)
             if after and after != d["yuan"]:
                 unit, unit_end = after, unit_end + len(after)
-        if bare_multiplier and not approx and not _approx_before(text, pos, tables, bare=True):
+        if bare_multiplier and not approx and not approx_before(text, pos, tables, bare=True):
             return None  # 千家万户: a lone multiplier is a number only when approximate (近百家)
-        if core == "一" and ((unit in d["indefinite_classifiers"] and _indefinite(text, pos, tables)) or
-                            (label == "QUANTITY" and _after_copula(text, pos, tables)) or
-                            (unit in d["descriptive_classifiers"] and _state_word_at(unit_end, accepted, d))):
+        if core == "一" and ((unit in d["indefinite_classifiers"] and indefinite(text, pos, tables)) or
+                            (label == "QUANTITY" and after_copula(text, pos, tables)) or
+                            (unit in d["descriptive_classifiers"] and state_word_at(unit_end, accepted, d))):
             return _Reading(pos, unit_end, None)
         return _Reading(pos, unit_end, label, value, unit, approx, pos)
     suffix = tables.cardinal_suffixes.at(text, end)
@@ -363,7 +366,7 @@ def _read_number(text: str, pos: int, tables: _Tables, accepted) -> _Reading | N
         return _Reading(pos, end, None)
     if chinese and (len(core) < 2 and not approx or not any(c in _MULTIPLIER_CHARS for c in core)):
         return None  # 之一, 统一; a digit string (二〇〇六) is a date or a code
-    if bare_multiplier and not approx and not _approx_before(text, pos, tables, bare=True):
+    if bare_multiplier and not approx and not approx_before(text, pos, tables, bare=True):
         return None
     if value is None and not approx:
         return None
@@ -405,7 +408,7 @@ def _generic_count(text, pos, end, value, approx, m, tables: _Tables, accepted) 
     d = tables.data
     counter_end = end + 1
     core = m["core"] or ""
-    if core == "一" and _indefinite(text, pos, tables):
+    if core == "一" and indefinite(text, pos, tables):
         return _Reading(pos, counter_end, None)  # 这是一个集体防御组织: the indefinite article
     noun = noun_after_modifiers(text, counter_end, tables, accepted)
     if noun is not None:
@@ -524,56 +527,13 @@ def _with_outer_approx(text: str, reading: _Reading, tables: _Tables) -> _Readin
     """approx from words outside the span: 近3万人, 500人左右, 约占…的30%."""
     if reading.label is None or reading.approx or reading.label == "ORDINAL":
         return reading
-    approx = _approx_before(text, reading.start, tables) or \
+    approx = approx_before(text, reading.start, tables) or \
         bool(tables.approx_suffixes.at(text, reading.end)) or \
-        _approx_clause(text, reading.start, tables)
+        approx_clause(text, reading.start, tables)
     if not approx:
         return reading
     return _Reading(reading.start, reading.end, reading.label, reading.value, reading.unit, True,
                     reading.number_start)
-
-
-def _approx_before(text: str, pos: int, tables: _Tables, bare: bool = False) -> bool:
-    for word in tables.approx_prefixes.all_ending(text, pos):
-        if word in tables.data["bare_multiplier_only_prefixes"] and not bare:
-            continue
-        return True
-    return False
-
-
-def _approx_clause(text: str, pos: int, tables: _Tables) -> bool:
-    """约占全球经济总量的30%: 约 with a verb earlier in the clause, 的 just before the number."""
-    if pos == 0 or text[pos - 1] != "的":
-        return False
-    clause = CLAUSE_BREAK.split(text[max(0, pos - 40):pos])[-1]
-    for verb in tables.data["approx_clause_verbs"]:
-        at = clause.rfind(verb)
-        if at >= 0 and not re.search(rf"[\d{_CN_DIGITS}]", clause[at + len(verb):]):
-            return True
-    return False
-
-
-def _state_word_at(pos: int, accepted, d: dict) -> bool:
-    """一片|繁荣: the segmenter's word after the classifier is a word of state."""
-    word = accepted.words_at.get(pos)
-    return word is not None and word[1] in d["descriptive_follower_tags"]
-
-
-def _indefinite(text: str, pos: int, tables: _Tables) -> bool:
-    """一个 after 是/为/成为/这/了…: the indefinite article, not a count."""
-    return any(text.startswith(w, pos - len(w)) for w in tables.data["indefinite_triggers"]
-               if pos >= len(w))
-
-
-def _after_copula(text: str, pos: int, tables: _Tables) -> bool:
-    """一名 in 成为一名律师 or 他是该院的一名法官: classifies, counts nothing."""
-    copulas = tables.data["copulas"]
-    clause = CLAUSE_BREAK.split(text[max(0, pos - 40):pos])[-1]
-    for word in tables.data["copula_lookalikes"]:
-        clause = clause.replace(word, "\0" * len(word))
-    if clause.endswith(tuple(copulas)):
-        return True
-    return clause.endswith("的") and any(w in clause for w in copulas)
 
 
 def _unit_at(text: str, pos: int, tables: _Tables, chinese: bool) -> str | None:
