@@ -334,10 +334,20 @@ def _read_year_range(text: str, pos: int, tables: DateTables) -> Phrase | None:
                    Calendar(year=second, year_kind="abs"))
 
 
+_FIRST_DECADE = re.compile(r"(?P<digit>[一二三四五六七八九])、?(?=[一二三四五六七八九]十年代)")
+
+
 def _read_decade(text: str, pos: int, tables: DateTables) -> Phrase | None:
     """1990年代 -> 199X; 上世纪90年代 -> 199X; 20世纪90年代初 -> 199X START."""
     if latin := tables.latin_decade.match(text, pos):
         return Phrase(pos, latin.end(), "fixed", value=latin["dec"] + "X")
+    if (first := _FIRST_DECADE.match(text, pos)) and (later := _read_decade(text, first.end(), tables)) and \
+            later.value.startswith("relative:") and not later.mod:
+        # 七、八十年代, 五六十年代: two decades of one century, the first written by its digit alone
+        word, _, decade = later.value.partition("|")
+        earlier = parse_number(first["digit"])
+        if earlier and earlier < int(decade[0]):
+            return Phrase(pos, later.end, "fixed", value=f"{word}|{earlier}X/{later.value}")
     m = tables.decade.match(text, pos)
     if not m:
         return None

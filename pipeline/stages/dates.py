@@ -208,8 +208,8 @@ def _resolve(phrase: Phrase, anchor: Anchor | None, today: dt.date | None, table
         return ("TIME" if "T" in anchor.value else "DATE"), anchor.value, None, None
     if kind == "fixed":
         value = phrase.value
-        if value.startswith("relative:"):
-            value = _relative_century(value, today, tables)
+        if value.startswith("relative:"):  # 90年代; 七、八十年代 is two of them
+            value = "/".join(_relative_century(v, today, tables) for v in value.split("/"))
         return phrase.type, value, phrase.mod, None
     if kind == "relative":
         value = _relative_value(phrase, today)
