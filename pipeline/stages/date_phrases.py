@@ -155,6 +155,10 @@ def _read_calendar(text: str, pos: int, tables: DateTables):
         kind, offset = tables.year_words[m["w"]]
         fields.update(year=offset, year_kind=kind)
         p = m.end()
+    # 2009年的3月: a 的 between a year and its month (never a bare month after a deictic year's 的)
+    if fields.get("year_kind") == "abs" and text.startswith("的", p) and \
+            (after := tables.month_num.match(text, p + 1)) and after["m"] and not after["s"]:
+        p += 1
     # month
     if (m := tables.month_num.match(text, p)) and not (m["s"] and fields):
         month = parse_number(m["m"]) if m["m"] else d["month_names"][m["mn"]]
