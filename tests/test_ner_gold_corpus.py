@@ -68,3 +68,51 @@ def test_a_repeated_corpus_is_seen_that_often_in_training_and_held_out_once():
     assert not {id(s) for s in heldout} & {id(s) for s in train}
     plain, _ = ner_data.split_heldout(sentences, 0.1, 7)
     assert [s.id for s in plain if s.corpus == "big"] == [s.id for s in train if s.corpus == "big"]
+
+
+def _corpus_folder(root: Path, name: str, docs: list[dict]) -> None:
+    import json
+
+    (root / name).mkdir(parents=True)
+    with open(root / name / "docs.jsonl", "w", encoding="utf-8") as f:
+        for d in docs:
+            f.write(json.dumps(d, ensure_ascii=False) + "\n")
+
+
+def test_silver_sentences_are_our_stages_names_and_never_a_gold_document_or_its_twin(tmp_path):
+    from pipeline.language import build_resources
+    from pipeline.train.embeddings import gold_documents
+
+    gold = sorted(gold_documents())
+    twin = next(d for d in gold if d.startswith("ntrex-zho-cn-"))
+    drcd_gold = next(d for d in gold if d.startswith("drcd-"))
+    # our own sentences, under ids of a gold document and of its translated twin: never read
+    _corpus_folder(tmp_path, "drcd", [
+        {"id": drcd_gold, "title": "甲", "text": "金門大橋位於舊金山。"},
+        {"id": "drcd-own-1", "title": "乙", "text": "王小明在北京大學讀書，後來到上海工作。"}])
+    _corpus_folder(tmp_path, "ntrex-zho-cn", [{"id": twin, "title": "故事", "text": "李四访问了日本。"}])
+    _corpus_folder(tmp_path, "ntrex-zho-tw", [{"id": "ntrex-zho-tw-own", "title": "故事", "text": "李四訪問了日本。"}])
+    resources = build_resources()
+    resources.segmenter.initialize()
+    spec = dict(ner_data.label_config()["corpora"]["silver"], silver=["drcd", "ntrex-zho-tw"])
+    sentences, hashes = ner_data.read_silver_corpus("silver", spec, tmp_path, resources.segmenter,
+                                                    resources.gazetteer, resources.entity_rules,
+                                                    resources.normalizer)
+    assert [s.text for s in sentences] == ["王小明在北京大学读书，后来到上海工作。"]  # working script
+    found = {(sentences[0].text[a:b], tuple(sorted(labs))) for a, b, labs in sentences[0].spans}
+    assert ("王小明", ("PERSON",)) in found and ("上海", ("GPE",)) in found
+    (name, digest), = hashes.items()
+    assert "1 documents" in name and len(digest) == 64
+    again, _ = ner_data.read_silver_corpus("silver", spec, tmp_path, resources.segmenter, resources.gazetteer,
+                                           resources.entity_rules, resources.normalizer)
+    assert [(s.text, s.spans) for s in again] == [(s.text, s.spans) for s in sentences]
+
+
+def test_silver_with_no_raw_text_is_an_error_naming_the_folder(tmp_path):
+    from pipeline.language import build_resources
+
+    resources = build_resources()
+    spec = ner_data.label_config()["corpora"]["silver"]
+    with pytest.raises(FileNotFoundError, match=str(tmp_path)):
+        ner_data.read_silver_corpus("silver", spec, tmp_path, resources.segmenter, resources.gazetteer,
+                                    resources.entity_rules, resources.normalizer)

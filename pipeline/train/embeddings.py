@@ -31,10 +31,11 @@ def gold_documents(manifest: Path = GOLD_MANIFEST) -> set[str]:
         return {row["doc_id"] for row in csv.DictReader(f, delimiter="\t")}
 
 
-def raw_texts(corpora_dir: Path, convert, excluded: set[str]) -> tuple[list[str], dict]:
+def raw_texts(corpora_dir: Path, convert, excluded: set[str], corpora=None) -> tuple[list[str], dict]:
     """Every document of every corpus under ``corpora_dir`` but the excluded ones, converted to the
     working script (``convert``: the normaliser's OpenCC conversion) as the model will see it.
-    A translated story is left out in both scripts when either is excluded (same title)."""
+    A translated story is left out in both scripts when either is excluded (same title).
+    ``corpora`` names the corpus folders to read (all by default)."""
     docs = []
     for path in sorted(corpora_dir.glob("*/docs.jsonl")):
         with open(path, encoding="utf-8") as f:
@@ -43,6 +44,8 @@ def raw_texts(corpora_dir: Path, convert, excluded: set[str]) -> tuple[list[str]
                        if d["id"] in excluded and "-zho-" in corpus}
     texts, counts = [], Counter()
     for corpus, d in docs:
+        if corpora is not None and corpus not in corpora:
+            continue  # after the titles: a story excluded in one script is still out in the other
         if d["id"] in excluded or (corpus.split("-zho-")[0], d.get("title")) in excluded_titles:
             counts["excluded"] += 1
             continue

@@ -156,6 +156,49 @@ def read_gold_corpus(corpus: str, spec: dict, raw_dir: Path, segmenter, gazettee
     return sentences, hashes
 
 
+def read_silver_corpus(corpus: str, spec: dict, raw_dir: Path, segmenter, gazetteer, rules: dict, normalizer):
+    """Sentences of raw corpus text labelled by our own entity stage (``spec["ner"]``: its model,
+    gazetteers and rules): silver data in the register of the documents users bring (encyclopedia
+    and news), which the public corpora are not. The real-text gold documents, and a translated
+    story's other script, are never read (embeddings.raw_texts leaves them out). Texts are taken
+    in the working script the model reads; ``max_characters`` caps how much is labelled, drawn in a
+    seeded order."""
+    import pipeline
+
+    from .embeddings import gold_documents, raw_texts
+
+    folders = spec["silver"]
+    texts, _ = raw_texts(raw_dir, normalizer.convert, gold_documents(), corpora=folders)
+    if not texts:
+        raise FileNotFoundError(f"{raw_dir}: no raw text of {', '.join(folders)} for corpus {corpus}; "
+                                f"pass --raw with the folder that holds them")
+    random.Random(spec.get("seed", 0)).shuffle(texts)  # a cap takes from every corpus alike
+    budget, chosen = spec.get("max_characters", 10 ** 12), []
+    for text in texts:
+        if budget <= 0:
+            break
+        chosen.append(text)
+        budget -= len(text)
+    nlp = pipeline.load(stages=["sentences", "entities"], ner=spec["ner"])
+    sentences, count = [], 0
+    for i, doc in enumerate(nlp.pipe(chosen, batch_size=16)):
+        entities = [{"start": e.start_char, "end": e.end_char, "label": e.label_, "text": e.text}
+                    for e in doc.ents]
+        spans = map_spans(entities, spec["labels"], gazetteer, rules)
+        for line, local in _gold_lines(doc.text, spans):
+            sentences += _pieces(corpus, f"{corpus}-{i}", line, local, segmenter)
+        count += len(doc.text)
+    # The record keeps what was labelled: a hash of the sentences and their spans (two runs on the
+    # same corpora and code give the same), and how much.
+    digest = hashlib.sha256()
+    for s in sentences:
+        digest.update(json.dumps([s.text, [(a, b, sorted(l) if l else None) for a, b, l in s.spans]],
+                                 ensure_ascii=False).encode())
+    hashes = {f"{corpus}: {spec['ner']} on {', '.join(folders)}, {len(chosen)} documents, {count} characters":
+              digest.hexdigest()}
+    return sentences, hashes
+
+
 def read_corpora(data_dir: Path, segmenter, gazetteer, rules: dict, names: list[str] | None = None,
                  raw_dir: Path | None = None, normalizer=None):
     """All training sentences, and each file's SHA-256 for the model's record."""
@@ -164,8 +207,9 @@ def read_corpora(data_dir: Path, segmenter, gazetteer, rules: dict, names: list[
     for corpus, spec in config["corpora"].items():
         if names and corpus not in names or not names and spec.get("optional"):
             continue  # an optional corpus is read only when named (--corpora)
-        if "gold" in spec:
-            found, found_hashes = read_gold_corpus(corpus, spec, raw_dir, segmenter, gazetteer, rules,
+        if "gold" in spec or "silver" in spec:
+            reader = read_gold_corpus if "gold" in spec else read_silver_corpus
+            found, found_hashes = reader(corpus, spec, raw_dir, segmenter, gazetteer, rules,
                                                    normalizer)
             sentences += found
             hashes.update(found_hashes)
