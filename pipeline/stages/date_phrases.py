@@ -338,7 +338,8 @@ def _read_year_range(text: str, pos: int, tables: DateTables) -> Phrase | None:
                    Calendar(year=second, year_kind="abs"))
 
 
-_FIRST_DECADE = re.compile(r"(?P<digit>[一二三四五六七八九])、?(?=[一二三四五六七八九]十年代)")
+# 七、八十年代, 五、六、七十年代: the digits before the last decade, the first of them where the run begins
+_FIRST_DECADE = re.compile(r"(?P<digit>[一二三四五六七八九])(?:、?[一二三四五六七八九](?!十))*、?(?=[一二三四五六七八九]十年代)")
 
 
 def _read_decade(text: str, pos: int, tables: DateTables) -> Phrase | None:
@@ -346,8 +347,8 @@ def _read_decade(text: str, pos: int, tables: DateTables) -> Phrase | None:
     if latin := tables.latin_decade.match(text, pos):
         return Phrase(pos, latin.end(), "fixed", value=latin["dec"] + "X")
     if (first := _FIRST_DECADE.match(text, pos)) and (later := _read_decade(text, first.end(), tables)) and \
-            later.value.startswith("relative:") and not later.mod:
-        # 七、八十年代, 五六十年代: two decades of one century, the first written by its digit alone
+            later.value.startswith("relative:") and "/" not in later.value and not later.mod:
+        # 七、八十年代, 五六十年代: decades of one century, all but the last written by their digit alone
         word, _, decade = later.value.partition("|")
         earlier = parse_number(first["digit"])
         if earlier and earlier < int(decade[0]):

@@ -212,8 +212,9 @@ def place_shapes(text: str, candidates: list[Candidate], rules: dict, token_boun
             continue  # the 大陆 the model found on its own
         if c.label == "GPE" and c.source == GAZETTEER and \
                 (unit := next((u for u in units if text.startswith(u, c.end) and c.end + len(u) in token_bounds), None)):
-            # 舟山 + 县, 舟山 + 专区: the gazetteer's city with the unit the text names it by
-            c = replace(c, end=c.end + len(unit))
+            # 舟山 + 县, 舟山 + 专区: the gazetteer's city with the unit the text names it by (a unit
+            # of its own, so not the city's canonical name)
+            c = replace(c, end=c.end + len(unit), canonical=text[c.start:c.end + len(unit)])
             name = text[c.start:c.end]
         if c.label == "GPE":
             if name[0] in prefixes and len(name) >= 4 and chain.fullmatch(name[1:]):
