@@ -209,8 +209,7 @@ def read_corpora(data_dir: Path, segmenter, gazetteer, rules: dict, names: list[
             continue  # an optional corpus is read only when named (--corpora)
         if "gold" in spec or "silver" in spec:
             reader = read_gold_corpus if "gold" in spec else read_silver_corpus
-            found, found_hashes = reader(corpus, spec, raw_dir, segmenter, gazetteer, rules,
-                                                   normalizer)
+            found, found_hashes = reader(corpus, spec, raw_dir, segmenter, gazetteer, rules, normalizer)
             sentences += found
             hashes.update(found_hashes)
             continue
