@@ -186,6 +186,10 @@ def is_timex3(type_: str, value: str | None) -> bool:
         return True  # 每年9月: every September, a month of every year
     if type_ in ("DURATION", "SET"):
         return bool(_DURATION.fullmatch(value)) and value not in ("P", "PT")
+    if type_ == "TIME" and (m := _INTERVAL.fullmatch(value)):
+        # 下午两点到四点, 4月17日16:15至4月18日20:45: an interval of two times
+        ordered = m[1] <= m[2] or m[1].startswith("XXXX") and m[2].startswith("XXXX")
+        return "T" in m[1] and "T" in m[2] and _calendar_ok(m[1]) and _calendar_ok(m[2]) and ordered
     if type_ == "TIME":
         return bool(re.fullmatch(_POINT, value)) and "T" in value and _calendar_ok(value)
     if m := _INTERVAL.fullmatch(value):
@@ -217,12 +221,13 @@ def _calendar_ok(value: str) -> bool:
 def test_timex3_checker_itself():
     good = [("DATE", "2006-09-08"), ("DATE", "199X"), ("DATE", "19"), ("DATE", "2005-SP"),
             ("DATE", "1997-Q3"), ("DATE", "2006-H1"), ("DATE", "2006-05/2006-06"), ("DATE", "XXXX-06"),
-            ("DATE", "XXXX-09/XXXX-06"),
+            ("DATE", "XXXX-09/XXXX-06"), ("TIME", "2008-04-17T16:15/2008-04-18T20:45"),
+            ("TIME", "XXXX-XX-XXT02:30/XXXX-XX-XXT10:00"),
             ("TIME", "2019-07-31T10:17"), ("DURATION", "P3Y"), ("DURATION", "PT45M"),
             ("DURATION", "P1Y6M"), ("SET", "P1Y"), ("SET", "XXXX-09"), ("DATE", "PRESENT_REF"), ("DATE", "2024-W11")]
     bad = [("DATE", "2006-13"), ("DATE", "2006-02-30"), ("DURATION", "P"), ("DURATION", "3Y"),
            ("TIME", "2006-09-08T25:00"), ("DATE", "2006-06/2006-05"), ("DATE", "two thousand"),
-           ("SET", "XXXX-13")]
+           ("SET", "XXXX-13"), ("TIME", "2008-04-18T20:45/2008-04-17T16:15"), ("TIME", "2008-04-17T25:00/2008-04-18")]
     assert all(is_timex3(t, v) for t, v in good)
     assert not any(is_timex3(t, v) for t, v in bad)
 
