@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 
+from ..numerals import CHINESE_NUMERAL_CHARS
 from .entity_candidates import HAN, HYPHENS, MODEL, RULE, Candidate
 
 _BEFORE_A_NAME = "的是为和与及、，"  # characters that end the word before a name
 _MAX_SHIP_NAME = 8
-_NUMERALS = "0123456789０１２３４５６７８９〇零一二两三四五六七八九十百千"
 _AFTER_SHIP_MARK = "线码称召令"  # 号线, 号码, 号称, 号召, 号令: words, not a ship's 号
 _QUOTED_SHIP = re.compile(r"[“「\"]([^“”「」\"\n]{2,20})[”」\"]号")
 
@@ -48,7 +48,8 @@ def product_candidates(text: str, working_tokens, entities: list[Candidate], rul
         if mark - m.end() < 2 or text[mark + 1:mark + 2] in _AFTER_SHIP_MARK:
             continue
         name = text[m.end():mark]
-        if not all(HAN.match(ch) or ch == "·" for ch in name) or any(ch in _NUMERALS or ch in "的之" for ch in name):
+        if not all(HAN.match(ch) or ch == "·" for ch in name) or \
+                any(ch.isdigit() or ch in CHINESE_NUMERAL_CHARS or ch in "的之" for ch in name):
             continue  # 舰上的二号, 军舰一号: a number, not a name
         if entity_end_at_start.get(m.end()) == mark or m.end() in token_starts and mark in token_start_at_end:
             found.append(Candidate(m.end(), mark + 1, "PRODUCT", text[m.end():mark + 1], "", RULE))
